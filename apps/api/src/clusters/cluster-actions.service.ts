@@ -1,0 +1,387 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  BadRequest,
+  calculateDesired,
+  checkSizeParams,
+  HTTPBadRequest,
+  MethodVersionNotFound,
+  MultipleChoices,
+  resolveParams,
+  ResourceInUse,
+  scopeOf,
+  shortId,
+  SpecError,
+  type ActionInputs,
+  type ApiConfig,
+  type RequestContext,
+  type Scope,
+  type SizeBounds,
+} from '@grove/core';
+import { ActionRepository, NodeRepository, ProfileRepository, type ClusterEntity, type NodeEntity } from '@grove/db';
+import { ProfileRegistry } from '@grove/profiles';
+import { recoverInputs } from '../actions/recover-params';
+import { atLeast, versionString, type ApiVersion } from '../http/microversion';
+import { API_CONFIG } from '../http/request-context.middleware';
+import { parseBool, pyRepr, validateBody } from '../http/senlin-validators';
+import { isMap, singleVerb } from '../http/verb-body';
+import {
+  AddNodesData,
+  DelNodesData,
+  OperationData,
+  ReplaceNodesData,
+  ResizeData,
+  ScaleData,
+} from './cluster-actions.dto';
+import { ClustersService } from './clusters.service';
+
+type Verb = (ctx: RequestContext, v: ApiVersion, identity: string, data: Record<string, unknown>) => Promise<string>;
+
+/** Node filters of a cluster operation, as node columns. */
+const OP_FILTERS: Record<string, (n: NodeEntity) => string> = {
+  name: (n) => n.name,
+  profile_id: (n) => n.profileId,
+  status: (n) => n.status,
+  role: (n) => n.role ?? '',
+};
+
+const bounds = (c: ClusterEntity): SizeBounds => ({
+  minSize: c.minSize,
+  maxSize: c.maxSize,
+  desiredCapacity: c.desiredCapacity,
+});
+
+/**
+ * `POST /v1/clusters/{id}/actions` and `/ops`: each verb's checks in Senlin's order (the request
+ * body first, then the cluster, then the conductor's checks) and with its messages, ending in one
+ * action whose `inputs` follow ActionInputs. Conflicts with running work are ClustersService.act's.
+ */
+@Injectable()
+export class ClusterActionsService {
+  /** Verbs this api runs. policy_attach/detach/update and complete_lifecycle come with policies. */
+  private readonly verbs = new Map<string, Verb>([
+    ['add_nodes', (ctx, _v, id, d) => this.addNodes(ctx, id, d)],
+    ['del_nodes', (ctx, v, id, d) => this.delNodes(ctx, v, id, d)],
+    ['replace_nodes', (ctx, v, id, d) => this.replaceNodes(ctx, v, id, d)],
+    ['resize', (ctx, _v, id, d) => this.resize(ctx, id, d)],
+    ['scale_out', (ctx, _v, id, d) => this.scale(ctx, id, d, 'out')],
+    ['scale_in', (ctx, _v, id, d) => this.scale(ctx, id, d, 'in')],
+    ['check', (ctx, _v, id, d) => this.check(ctx, id, d)],
+    ['recover', (ctx, _v, id, d) => this.recover(ctx, id, d)],
+  ]);
+
+  constructor(
+    @Inject(API_CONFIG) private readonly cfg: ApiConfig,
+    private readonly clusters: ClustersService,
+    private readonly nodes: NodeRepository,
+    private readonly profiles: ProfileRepository,
+    private readonly actions: ActionRepository,
+    private readonly registry: ProfileRegistry,
+  ) {}
+
+  /** Runs the one verb of the body; returns the id of the action it made. */
+  async act(ctx: RequestContext, v: ApiVersion, identity: string, body: unknown): Promise<string> {
+    const [name, data] = singleVerb(body, { none: 'No action specified', many: 'Multiple actions specified' });
+    const verb = this.verbs.get(name);
+    if (!verb) throw new HTTPBadRequest(`Unrecognized action '${name}' specified`);
+    if (!isMap(data)) throw new HTTPBadRequest('The data provided is not a map');
+    return verb(ctx, v, identity, data);
+  }
+
+  private async addNodes(ctx: RequestContext, identity: string, data: Record<string, unknown>): Promise<string> {
+    const req = validateBody(AddNodesData, { ...data, nodes: 'nodes' in data ? data.nodes : [] });
+    const scope = scopeOf(ctx);
+    const cluster = await this.clusters.get(ctx, identity);
+    const types = this.typeCache();
+    const clusterType = await types(cluster.profileId);
+    const found = new Set<string>();
+    const [notFound, inactive, owned, otherType] = [[], [], [], []] as string[][];
+    for (const ident of req.nodes) {
+      const node = await this.findNode(scope, ident);
+      if (!node) {
+        notFound.push(ident);
+        continue;
+      }
+      if (node.status !== 'ACTIVE') inactive.push(node.id);
+      if (node.clusterId) owned.push(node.id);
+      if ((await types(node.profileId)) !== clusterType) otherType.push(node.id);
+      found.add(node.id);
+    }
+    const problems = [
+      otherType.length && `Profile type of nodes ${pyRepr(otherType)} does not match that of the cluster.`,
+      owned.length && `Nodes ${pyRepr(owned)} already owned by some cluster.`,
+      inactive.length && `Nodes are not ACTIVE: ${pyRepr(inactive)}.`,
+      notFound.length && `Nodes not found: ${pyRepr(notFound)}.`,
+    ].filter(Boolean);
+    if (problems.length) throw new BadRequest(problems.join('\n'));
+    this.checkSize(cluster, cluster.desiredCapacity + found.size, true);
+    return this.clusters.act(ctx, cluster, {
+      action: 'CLUSTER_ADD_NODES',
+      inputs: { nodes: [...found] } satisfies ActionInputs['CLUSTER_ADD_NODES'],
+    });
+  }
+
+  private async delNodes(
+    ctx: RequestContext,
+    v: ApiVersion,
+    identity: string,
+    data: Record<string, unknown>,
+  ): Promise<string> {
+    const req = validateBody(DelNodesData, { ...data, nodes: 'nodes' in data ? data.nodes : [] });
+    const scope = scopeOf(ctx);
+    const cluster = await this.clusters.get(ctx, identity);
+    const found = new Set<string>();
+    const [notFound, notMember, depended] = [[], [], []] as string[][];
+    for (const ident of req.nodes) {
+      const node = await this.findNode(scope, ident);
+      if (!node) notFound.push(ident);
+      else if (node.clusterId !== cluster.id) notMember.push(node.id);
+      else if (hasDependents(node)) depended.push(node.id);
+      else found.add(node.id);
+    }
+    if (depended.length) {
+      throw new ResourceInUse(
+        'node',
+        pyRepr(depended),
+        `nodes ${pyRepr(depended)} are depended by other nodes, so can't be deleted or become orphan nodes`,
+      );
+    }
+    const problems = [
+      notFound.length && `Nodes not found: ${pyRepr(notFound)}.`,
+      notMember.length && `Nodes not members of specified cluster: ${pyRepr(notMember)}.`,
+    ].filter(Boolean);
+    if (problems.length) throw new BadRequest(problems.join('\n'));
+    this.checkSize(cluster, cluster.desiredCapacity - found.size, true);
+    const inputs: ActionInputs['CLUSTER_DEL_NODES'] = {
+      candidates: [...found],
+      count: found.size,
+      // Before 1.4 the field does not exist: Senlin drops it and the nodes are only detached.
+      destroy_after_deletion: atLeast(v, '1.4') ? (req.destroy_after_deletion ?? false) : false,
+    };
+    return this.clusters.act(ctx, cluster, { action: 'CLUSTER_DEL_NODES', inputs });
+  }
+
+  private async replaceNodes(
+    ctx: RequestContext,
+    v: ApiVersion,
+    identity: string,
+    data: Record<string, unknown>,
+  ): Promise<string> {
+    if (!atLeast(v, '1.3')) throw new MethodVersionNotFound(versionString(v));
+    const given = data.nodes;
+    if (!isMap(given) || !Object.keys(given).length) throw new HTTPBadRequest('The data provided is not a map');
+    const req = validateBody(ReplaceNodesData, data);
+    const scope = scopeOf(ctx);
+    const cluster = await this.clusters.get(ctx, identity);
+    const types = this.typeCache();
+    const clusterType = await types(cluster.profileId);
+    const candidates: Record<string, string> = {};
+    const [notMember, owned, inactive, otherType, oldMissing, newMissing] = [[], [], [], [], [], []] as string[][];
+    for (const [oldIdent, newIdent] of Object.entries(req.nodes)) {
+      const oldNode = await this.findNode(scope, oldIdent);
+      if (!oldNode) {
+        oldMissing.push(oldIdent);
+        continue;
+      }
+      const newNode = await this.findNode(scope, newIdent);
+      if (!newNode) {
+        newMissing.push(newIdent);
+        continue;
+      }
+      if (oldNode.clusterId !== cluster.id) notMember.push(oldIdent);
+      if (newNode.clusterId) owned.push(newIdent);
+      if (newNode.status !== 'ACTIVE') inactive.push(newIdent);
+      if ((await types(newNode.profileId)) !== clusterType) otherType.push(newIdent);
+      candidates[oldNode.id] = newNode.id;
+    }
+    const problems = [
+      notMember.length &&
+        `The specified nodes ${pyRepr(notMember)} to be replaced are not members of the cluster ${cluster.id}.`,
+      owned.length && `Nodes ${pyRepr(owned)} already member of a cluster.`,
+      inactive.length && `Nodes are not ACTIVE: ${pyRepr(inactive)}.`,
+      otherType.length && `Profile type of nodes ${pyRepr(otherType)} do not match that of the cluster.`,
+      oldMissing.length && `Original nodes not found: ${pyRepr(oldMissing)}.`,
+      newMissing.length && `Replacement nodes not found: ${pyRepr(newMissing)}.`,
+    ].filter(Boolean);
+    if (problems.length) throw new BadRequest(problems.join('\n'));
+    const inputs: ActionInputs['CLUSTER_REPLACE_NODES'] = { candidates };
+    return this.clusters.act(ctx, cluster, { action: 'CLUSTER_REPLACE_NODES', inputs });
+  }
+
+  /**
+   * Senlin's resize: what was sent is checked first (a type needs a number and the other way
+   * round), then the new desired capacity is worked out from the number of nodes the cluster has
+   * now and checked against the old or new bounds, strictly unless `strict` is false.
+   */
+  private async resize(ctx: RequestContext, identity: string, data: Record<string, unknown>): Promise<string> {
+    const given = (k: string) => data[k] !== undefined && data[k] !== null;
+    if (!['adjustment_type', 'number', 'min_size', 'max_size'].some(given)) {
+      throw new HTTPBadRequest('Not enough parameters to do resize action.');
+    }
+    const req = validateBody(ResizeData, data);
+    const type = req.adjustment_type ?? null;
+    const num = req.number ?? null;
+    const minSize = req.min_size ?? null;
+    const maxSize = req.max_size ?? null;
+    if (type !== null && num === null) throw new HTTPBadRequest('Missing number value for size adjustment.');
+    if (num !== null && type === null) throw new HTTPBadRequest('Missing adjustment_type value for size adjustment.');
+    if (minSize !== null && maxSize !== null && maxSize > 0 && minSize > maxSize) {
+      throw new HTTPBadRequest(
+        `The specified min_size (${minSize}) is greater than the specified max_size (${maxSize}).`,
+      );
+    }
+    if (type === 'EXACT_CAPACITY' && num! < 0) {
+      throw new BadRequest(`The 'number' must be non-negative integer for adjustment type '${type}'.`);
+    }
+    const percentage = type === 'CHANGE_IN_PERCENTAGE';
+    // Only percentages keep fractions (Python's int() elsewhere) and only they use min_step.
+    const number = num === null ? null : percentage ? num : Math.trunc(num);
+    const minStep = percentage ? (req.min_step ?? null) : null;
+    const strict = req.strict ?? true;
+
+    const cluster = await this.clusters.get(ctx, identity);
+    const current = (await this.nodes.countMembers(cluster.id)).total;
+    const desired = type === null ? null : calculateDesired(current, type, number!, minStep);
+    const problem = checkSizeParams({
+      cluster: bounds(cluster),
+      desired,
+      minSize,
+      maxSize,
+      strict,
+      maxNodesPerCluster: this.cfg.MAX_NODES_PER_CLUSTER,
+    });
+    if (problem) throw new BadRequest(problem);
+    const inputs: ActionInputs['CLUSTER_RESIZE'] = {
+      adjustment_type: type,
+      number,
+      min_size: minSize,
+      max_size: maxSize,
+      min_step: minStep,
+      strict,
+    };
+    return this.clusters.act(ctx, cluster, { action: 'CLUSTER_RESIZE', inputs });
+  }
+
+  private async scale(
+    ctx: RequestContext,
+    identity: string,
+    data: Record<string, unknown>,
+    dir: 'out' | 'in',
+  ): Promise<string> {
+    const req = validateBody(ScaleData, data);
+    const cluster = await this.clusters.get(ctx, identity);
+    const inputs: ActionInputs['CLUSTER_SCALE_OUT'] = {};
+    if (req.count !== undefined && req.count !== null) {
+      if (req.count === 0) throw new BadRequest(`Count for scale-${dir} request cannot be 0.`);
+      // Not strict: only the global cap; the cluster's bounds are the engine's (and the policies') to apply.
+      this.checkSize(cluster, cluster.desiredCapacity + (dir === 'out' ? req.count : -req.count), false);
+      inputs.count = req.count;
+    }
+    return this.clusters.act(ctx, cluster, {
+      action: dir === 'out' ? 'CLUSTER_SCALE_OUT' : 'CLUSTER_SCALE_IN',
+      inputs,
+    });
+  }
+
+  /** Any map is the check's inputs; `delete_check_action` first purges the cluster's finished checks. */
+  private async check(ctx: RequestContext, identity: string, data: Record<string, unknown>): Promise<string> {
+    const cluster = await this.clusters.get(ctx, identity);
+    const purge =
+      data.delete_check_action !== undefined &&
+      (parseBool(data.delete_check_action) ?? Boolean(data.delete_check_action));
+    const inputs: ActionInputs['CLUSTER_CHECK'] = data;
+    return this.clusters.act(ctx, cluster, { action: 'CLUSTER_CHECK', inputs }, false, async (em) => {
+      if (purge) await this.actions.purgeFinishedChecks(cluster.id, em);
+    });
+  }
+
+  private async recover(ctx: RequestContext, identity: string, data: Record<string, unknown>): Promise<string> {
+    const cluster = await this.clusters.get(ctx, identity);
+    const inputs: ActionInputs['CLUSTER_RECOVER'] = recoverInputs(data, 'cluster');
+    return this.clusters.act(ctx, cluster, { action: 'CLUSTER_RECOVER', inputs });
+  }
+
+  /**
+   * `POST /v1/clusters/{id}/ops`: `{"<op>": {"params": {…}, "filters": {…}}}`. The operation must be
+   * one of the cluster profile type's, its params valid for it, and the filters must select members.
+   */
+  async operation(ctx: RequestContext, identity: string, body: unknown): Promise<string> {
+    const [op, opData] = singleVerb(body, { none: 'No operation specified', many: 'Multiple operations specified' });
+    if (!isMap(opData)) throw new HTTPBadRequest('The data provided is not a map');
+    const req = validateBody(OperationData, opData);
+    const cluster = await this.clusters.get(ctx, identity);
+    const profile = await this.profiles.getById(cluster.profileId);
+    const typeKey = profile?.type ?? '';
+    const ops = this.registry.has(typeKey) ? this.registry.get(typeKey).operations : {};
+    if (!Object.hasOwn(ops, op)) {
+      throw new BadRequest(`The requested operation '${op}' is not supported by the profile type '${typeKey}'.`);
+    }
+    let params: Record<string, unknown>;
+    try {
+      params = resolveParams(ops[op], req.params ?? {});
+    } catch (e) {
+      if (e instanceof SpecError) throw new BadRequest(e.reason);
+      throw e;
+    }
+    const filters = req.filters ?? {};
+    const unsupported = Object.keys(filters).filter((k) => !Object.hasOwn(OP_FILTERS, k));
+    if (unsupported.length) throw new BadRequest(unsupported.map((k) => `Filter key '${k}' is unsupported`).join('\n'));
+    const wanted = Object.entries(filters).map(([k, raw]) => [k, filterValues(k, raw)] as const);
+    const members = await this.nodes.members(cluster.id);
+    const nodes = members
+      .filter((n) => wanted.every(([k, values]) => values.includes(OP_FILTERS[k](n))))
+      .map((n) => n.id);
+    if (!nodes.length) throw new BadRequest('No node (matching the filter) could be found');
+    const inputs: ActionInputs['CLUSTER_OPERATION'] = { operation: op, params, nodes };
+    return this.clusters.act(ctx, cluster, {
+      action: 'CLUSTER_OPERATION',
+      inputs,
+      name: `cluster_${op}_${shortId(cluster.id)}`,
+    });
+  }
+
+  /** A node named in a request body; like Senlin, an ambiguous name counts as not found. */
+  private async findNode(scope: Scope, identity: string): Promise<NodeEntity | null> {
+    try {
+      return await this.nodes.find(scope, identity);
+    } catch (e) {
+      if (e instanceof MultipleChoices) return null;
+      throw e;
+    }
+  }
+
+  /** Profile id → type key, each profile read once per request. */
+  private typeCache(): (profileId: string) => Promise<string | undefined> {
+    const seen = new Map<string, Promise<string | undefined>>();
+    return (id) => {
+      if (!seen.has(id))
+        seen.set(
+          id,
+          this.profiles.getById(id).then((p) => p?.type),
+        );
+      return seen.get(id)!;
+    };
+  }
+
+  private checkSize(cluster: ClusterEntity, desired: number, strict: boolean): void {
+    const problem = checkSizeParams({
+      cluster: bounds(cluster),
+      desired,
+      strict,
+      maxNodesPerCluster: this.cfg.MAX_NODES_PER_CLUSTER,
+    });
+    if (problem) throw new BadRequest(problem);
+  }
+}
+
+const hasDependents = (n: NodeEntity): boolean => {
+  const deps = (n.dependents as { nodes?: unknown }).nodes;
+  return Array.isArray(deps) ? deps.length > 0 : deps !== undefined && deps !== null;
+};
+
+/** A filter value: one scalar or a list of them (Senlin matches a list as "any of"). */
+function filterValues(key: string, raw: unknown): string[] {
+  const scalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+  if (scalar(raw)) return [String(raw)];
+  if (Array.isArray(raw) && raw.every(scalar)) return raw.map(String);
+  throw new BadRequest(`The value of filter '${key}' must be a string or a list of strings`);
+}

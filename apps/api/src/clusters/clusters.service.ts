@@ -1,0 +1,200 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  ActionInProgress,
+  BadRequest,
+  checkSizeParams,
+  CLUSTER_BUSY_STATUSES,
+  FeatureNotSupported,
+  Forbidden,
+  newId,
+  ResourceInUse,
+  ResourceNotFound,
+  scopeOf,
+  type ApiConfig,
+  type RequestContext,
+  type Scope,
+} from '@grove/core';
+import { ClusterEntity, ClusterRepository, ProfileRepository, type ListQuery } from '@grove/db';
+import { EngineClient } from '@grove/rpc';
+import { ActionFactory, type UserAction } from '../actions/action.factory';
+import { API_CONFIG } from '../http/request-context.middleware';
+import { atLeast, type ApiVersion } from '../http/microversion';
+import { pyRepr } from '../http/senlin-validators';
+import { toClusterView } from './clusters.view';
+import type { ClusterCreate, ClusterUpdate } from './clusters.dto';
+
+export type ClusterView = ReturnType<typeof toClusterView>;
+
+@Injectable()
+export class ClustersService {
+  constructor(
+    @Inject(API_CONFIG) private readonly cfg: ApiConfig,
+    private readonly ds: DataSource,
+    private readonly clusters: ClusterRepository,
+    private readonly profiles: ProfileRepository,
+    private readonly factory: ActionFactory,
+    private readonly engine: EngineClient,
+  ) {}
+
+  /** Views with member ids, policy ids and profile names, fetched in one query each for the whole page. */
+  async views(list: ClusterEntity[]): Promise<ClusterView[]> {
+    const [members, names] = await Promise.all([
+      this.clusters.memberIds(list.map((c) => c.id)),
+      this.profiles.namesByIds(list.map((c) => c.profileId)),
+    ]);
+    return list.map((c) =>
+      toClusterView(c, { profileName: names.get(c.profileId) ?? null, nodes: members.get(c.id) ?? [], policies: [] }),
+    );
+  }
+
+  async view(c: ClusterEntity): Promise<ClusterView> {
+    return (await this.views([c]))[0];
+  }
+
+  /** One cluster's view in a single database round trip. */
+  async show(ctx: RequestContext, identity: string): Promise<ClusterView> {
+    const { cluster, nodes, profileName } = await this.clusters.getForView(scopeOf(ctx), identity);
+    return toClusterView(cluster, { profileName, nodes, policies: [] });
+  }
+
+  get(ctx: RequestContext, identity: string): Promise<ClusterEntity> {
+    return this.clusters.get(scopeOf(ctx), identity);
+  }
+
+  list(scope: Scope, q: ListQuery): Promise<ClusterEntity[]> {
+    return this.clusters.list(scope, q);
+  }
+
+  async create(
+    ctx: RequestContext,
+    v: ApiVersion,
+    req: ClusterCreate,
+  ): Promise<{ cluster: ClusterEntity; actionId: string }> {
+    const scope = scopeOf(ctx);
+    if (this.cfg.NAME_UNIQUE && (await this.clusters.nameTaken(ctx.projectId, req.name))) {
+      throw new BadRequest(`a cluster named '${req.name}' already exists`);
+    }
+    if ((await this.clusters.countInProject(ctx.projectId)) >= this.cfg.MAX_CLUSTERS_PER_PROJECT) {
+      throw new Forbidden(
+        `Quota exceeded for resources: a project may have ${this.cfg.MAX_CLUSTERS_PER_PROJECT} clusters.`,
+      );
+    }
+    const profile = await this.profiles.find(scope, req.profile_id);
+    if (!profile) throw new BadRequest(`The specified profile '${req.profile_id}' could not be found`);
+    const minSize = req.min_size ?? 0;
+    const maxSize = req.max_size ?? -1;
+    const desired = req.desired_capacity ?? req.min_size ?? 0;
+    const problem = checkSizeParams({
+      desired,
+      minSize,
+      maxSize,
+      strict: true,
+      maxNodesPerCluster: this.cfg.MAX_NODES_PER_CLUSTER,
+    });
+    if (problem) throw new BadRequest(problem);
+
+    const cluster = Object.assign(new ClusterEntity(), {
+      id: newId(),
+      name: req.name,
+      profileId: profile.id,
+      userId: ctx.userId,
+      project: ctx.projectId,
+      domain: ctx.domainId,
+      initAt: new Date(),
+      createdAt: null,
+      updatedAt: null,
+      minSize,
+      maxSize,
+      desiredCapacity: desired,
+      nextIndex: 1,
+      // Senlin takes a timeout of 0, like none, as the default.
+      timeout: req.timeout || this.cfg.DEFAULT_ACTION_TIMEOUT_S,
+      status: 'INIT',
+      statusReason: 'Initializing',
+      metadata: req.metadata ?? {},
+      data: {},
+      dependents: {},
+      config: atLeast(v, '1.7') ? (req.config ?? {}) : {},
+    } satisfies ClusterEntity);
+    const action = this.factory.build(ctx, {
+      action: 'CLUSTER_CREATE',
+      target: cluster.id,
+      clusterId: cluster.id,
+      timeout: cluster.timeout,
+    });
+    await this.ds.transaction(async (em) => {
+      await this.clusters.insert(cluster, em);
+      await this.factory.insert(action, em);
+    });
+    this.engine.announceLater([action.id]);
+    return { cluster, actionId: action.id };
+  }
+
+  async update(ctx: RequestContext, v: ApiVersion, identity: string, req: ClusterUpdate) {
+    const scope = scopeOf(ctx);
+    const cluster = await this.clusters.get(scope, identity);
+    if (cluster.status === 'ERROR') throw new FeatureNotSupported('Updating a cluster in error state');
+    const inputs: Record<string, unknown> = {};
+    const changed = (a: unknown, b: unknown) => JSON.stringify(a) !== JSON.stringify(b);
+    if (req.name != null && req.name !== cluster.name) inputs.name = req.name;
+    if (req.timeout != null && req.timeout !== cluster.timeout) inputs.timeout = req.timeout;
+    const metadata = req.metadata === null ? {} : req.metadata;
+    if (metadata !== undefined && changed(metadata, cluster.metadata)) inputs.metadata = metadata;
+    const config = req.config === null ? {} : req.config;
+    if (atLeast(v, '1.7') && config !== undefined && changed(config, cluster.config)) inputs.config = config;
+    if (req.profile_id != null) {
+      const profile = await this.profiles.find(scope, req.profile_id);
+      if (!profile) throw new BadRequest(`The specified profile '${req.profile_id}' could not be found`);
+      if (profile.id !== cluster.profileId) {
+        const current = await this.profiles.getById(cluster.profileId);
+        if (current && current.type !== profile.type) {
+          throw new BadRequest('Cannot update a cluster to a different profile type, operation aborted');
+        }
+        inputs.new_profile_id = profile.id;
+        if (atLeast(v, '1.6') && req.profile_only != null) inputs.profile_only = req.profile_only;
+      }
+    }
+    if (!Object.keys(inputs).length) throw new BadRequest('No property needs an update');
+    const actionId = await this.act(ctx, cluster, { action: 'CLUSTER_UPDATE', inputs });
+    return { cluster, actionId };
+  }
+
+  async delete(ctx: RequestContext, identity: string, force: boolean): Promise<string> {
+    const cluster = await this.clusters.get(scopeOf(ctx), identity);
+    if (!force && CLUSTER_BUSY_STATUSES.includes(cluster.status)) {
+      throw new ActionInProgress('cluster', identity, cluster.status);
+    }
+    const hosting = (cluster.dependents as { profiles?: string[] }).profiles ?? [];
+    if (hosting.length)
+      throw new ResourceInUse('cluster', identity, `still referenced by profile(s): ${pyRepr(hosting)}`);
+    return this.act(ctx, cluster, { action: 'CLUSTER_DELETE', inputs: { force } }, force);
+  }
+
+  /**
+   * Records a user's action on a cluster: the cluster row is locked for the transaction, so the
+   * conflict check and the insert cannot interleave with another request's, then it is announced.
+   */
+  async act(
+    ctx: RequestContext,
+    cluster: ClusterEntity,
+    a: Pick<UserAction, 'action' | 'inputs' | 'name'>,
+    force = false,
+    extra?: (em: EntityManager) => Promise<void>,
+  ): Promise<string> {
+    const action = this.factory.build(ctx, {
+      ...a,
+      target: cluster.id,
+      clusterId: cluster.id,
+      timeout: cluster.timeout,
+    });
+    await this.ds.transaction(async (em) => {
+      if (!(await this.clusters.lockRow(em, cluster.id))) throw new ResourceNotFound('cluster', cluster.id);
+      await this.factory.ensureFree(em, a.action, cluster.id, 'cluster', force);
+      await extra?.(em);
+      await this.factory.insert(action, em);
+    });
+    this.engine.announceLater([action.id]);
+    return action.id;
+  }
+}

@@ -1,0 +1,308 @@
+import { applyDecorators, type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import { ValidateBy, ValidateIf, ValidateNested, validateSync, type ValidationError } from 'class-validator';
+import { HTTPBadRequest } from '@grove/core';
+
+/**
+ * Request bodies are DTO classes checked by class-validator (STYLE C5), with Senlin's coercions
+ * (an integer may come as "3") and Senlin's messages, which tempest compares verbatim: jsonschema's
+ * wording for missing and unknown keys and wrong types, the versioned-object fields' for the rest.
+ */
+
+/** Python's repr of a JSON value, as jsonschema puts it in its messages. */
+export function pyRepr(v: unknown): string {
+  if (v === null || v === undefined) return 'None';
+  if (v === true) return 'True';
+  if (v === false) return 'False';
+  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  if (typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)
+      .join(', ')}}`;
+  return String(v);
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Absent keys are optional, but an explicit null is checked. Every rule already lets an absent
+ * key pass (so that `Required` can still report it: class-validator's ValidateIf would silence
+ * every rule of the property, `Required` included), so this only documents the intent.
+ */
+const WhenPresent = () => applyDecorators();
+/** Validates only when the value is not null (fields Senlin lets be null); absent keys pass every rule. */
+const WhenGiven = () => ValidateIf((_o, v) => v !== null);
+
+/** A check of a present value: an absent key passes every rule but `Required`. */
+function rule(
+  name: string,
+  ok: (v: unknown) => boolean,
+  message: (property: string, value: unknown) => string,
+  o: { absentOk?: boolean } = {},
+) {
+  const absentOk = o.absentOk ?? true;
+  return ValidateBy({
+    name,
+    validator: {
+      validate: (v) => (absentOk && v === undefined) || ok(v),
+      defaultMessage: (a) => message(a!.property, a!.value),
+    },
+  });
+}
+
+/** The key must be there: `'name' is a required property`, or a message of its own (envelopes). */
+export const Required = (message?: string) =>
+  rule(
+    message ? 'envelope' : 'required',
+    (v) => v !== undefined,
+    (p) => message ?? `'${p}' is a required property`,
+    { absentOk: false },
+  );
+
+export const SString = (o: { nullable?: boolean } = {}) =>
+  applyDecorators(
+    o.nullable ? WhenGiven() : WhenPresent(),
+    rule(
+      'string',
+      (v) => typeof v === 'string',
+      (_p, v) => `${pyRepr(v)} is not of type 'string'`,
+    ),
+  );
+
+const NAME = /^[a-zA-Z\u4e00-\u9fa5\d._~-]*$/;
+
+/** Senlin's names: 1 to 255 of letters, digits, CJK and `._~-`. */
+export const SName = (o: { nullable?: boolean } = {}) =>
+  applyDecorators(
+    o.nullable ? WhenGiven() : WhenPresent(),
+    rule(
+      'string',
+      (v) => typeof v === 'string',
+      (_p, v) => `${pyRepr(v)} is not of type 'string'`,
+    ),
+    rule(
+      'nameLength',
+      (v) => typeof v !== 'string' || v.length >= 1,
+      (p) => `The value for the ${p} field must be at least 1 characters long.`,
+    ),
+    rule(
+      'nameLength',
+      (v) => typeof v !== 'string' || v.length <= 255,
+      (p) => `The value for the ${p} field must be less than 255 characters long.`,
+    ),
+    rule(
+      'nameChars',
+      (v) => typeof v !== 'string' || NAME.test(v),
+      (p, v) =>
+        `The value for the '${p}' (${String(v)}) contains illegal characters. It must contain only alphanumeric or "_-.~" characters and must start with letter.`,
+    ),
+  );
+
+/** Whole numbers, given as numbers or strings of digits, become numbers. */
+const toInt = () =>
+  Transform(({ value }) => (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value));
+const isInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v);
+const notInt = (p: string, v: unknown) =>
+  `The value for ${p} must be an integer: '${v === null ? 'None' : String(v)}'.`;
+
+/** A count-like integer (Senlin's NonNegativeInteger). */
+export const SNonNegativeInt = (o: { nullable?: boolean } = {}) =>
+  applyDecorators(
+    toInt(),
+    o.nullable ? WhenGiven() : WhenPresent(),
+    rule('integer', isInt, notInt),
+    rule(
+      'nonNegative',
+      (v) => !isInt(v) || (v as number) >= 0,
+      (p) => `Value must be >= 0 for field '${p}'.`,
+    ),
+  );
+
+/** A cluster size (Senlin's Capacity): an integer from `min` to `max`. */
+export const SCapacity = (min: number, o: { max?: number; nullable?: boolean } = {}) =>
+  applyDecorators(
+    toInt(),
+    o.nullable ? WhenGiven() : WhenPresent(),
+    rule('integer', isInt, notInt),
+    rule(
+      'capacityMin',
+      (v) => !isInt(v) || (v as number) >= min,
+      (p) => `The value for the ${p} field must be greater than or equal to ${min}.`,
+    ),
+    ...(o.max === undefined
+      ? []
+      : [
+          rule(
+            'capacityMax',
+            (v) => !isInt(v) || (v as number) <= o.max!,
+            (p) => `The value for the ${p} field must be less than or equal to ${o.max}.`,
+          ),
+        ]),
+  );
+
+/** A float, given as a number or a numeric string. */
+export const SNumber = (o: { nullable?: boolean } = {}) =>
+  applyDecorators(
+    Transform(({ value }) =>
+      typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value,
+    ),
+    o.nullable ? WhenGiven() : WhenPresent(),
+    rule(
+      'number',
+      (v) => typeof v === 'number' && Number.isFinite(v),
+      (p, v) => `The value for ${p} must be a number: '${String(v)}'.`,
+    ),
+  );
+
+const TRUE = ['1', 't', 'true', 'on', 'y', 'yes'];
+const FALSE = ['0', 'f', 'false', 'off', 'n', 'no'];
+/** Senlin's message for a value that is not a boolean spelling. */
+export const unrecognizedBool = (v: unknown) =>
+  `Unrecognized value '${String(v)}', acceptable values are: '0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'`;
+
+/** Parses the spellings oslo accepts; undefined when the value is none of them. */
+export function parseBool(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  const s = String(v).toLowerCase();
+  if (TRUE.includes(s)) return true;
+  if (FALSE.includes(s)) return false;
+  return undefined;
+}
+
+export const SBool = (o: { nullable?: boolean } = {}) =>
+  applyDecorators(
+    Transform(({ value }) => (value === undefined || value === null ? value : (parseBool(value) ?? value))),
+    o.nullable ? WhenGiven() : WhenPresent(),
+    rule(
+      'boolean',
+      (v) => typeof v === 'boolean',
+      (_p, v) => unrecognizedBool(v),
+    ),
+  );
+
+/** A free-form JSON object (metadata, spec, config): kept as given, never whitelisted inside. */
+export const SMap = (o: { nullable?: boolean } = {}) =>
+  applyDecorators(
+    o.nullable ? WhenGiven() : WhenPresent(),
+    rule('object', isMap, (_p, v) => `${pyRepr(v)} is not of type 'object'`),
+  );
+
+export const SEnum = (values: readonly string[], o: { nullable?: boolean } = {}) =>
+  applyDecorators(
+    o.nullable ? WhenGiven() : WhenPresent(),
+    rule(
+      'enum',
+      (v) => values.includes(String(v)),
+      (p, v) => `Value '${String(v)}' is not acceptable for field '${p}'.`,
+    ),
+  );
+
+/**
+ * A list of node names or ids (Senlin's IdentityList). Senlin iterates a string given instead of
+ * a list character by character, so `"node_id"` fails its uniqueness check: tempest expects that
+ * message. Grove refuses every string, with that message when its characters repeat.
+ */
+export const SIdentityList = (o: { minItems?: number; unique?: boolean } = {}) =>
+  applyDecorators(
+    WhenPresent(),
+    rule('array', Array.isArray, (p, v) =>
+      typeof v === 'string' && new Set(v).size !== v.length
+        ? `Items for '${p}' must be unique`
+        : `${pyRepr(v)} is not of type 'array'`,
+    ),
+    rule(
+      'stringItems',
+      (v) => !Array.isArray(v) || v.every((x) => typeof x === 'string'),
+      (_p, v) => `${pyRepr((v as unknown[]).find((x) => typeof x !== 'string'))} is not of type 'string'`,
+    ),
+    rule(
+      'minItems',
+      (v) => !Array.isArray(v) || v.length >= (o.minItems ?? 0),
+      (p) => `Value for '${p}' must have at least ${o.minItems ?? 0} item(s).`,
+    ),
+    rule(
+      'unique',
+      (v) => !Array.isArray(v) || !(o.unique ?? true) || new Set(v).size === v.length,
+      (p) => `Items for '${p}' must be unique`,
+    ),
+  );
+
+/**
+ * A map of node identities to node identities (Senlin's NodeReplaceMap): string values, none null,
+ * no value twice. Numbers and booleans become strings, as Senlin's String field makes them.
+ */
+export const SNodeMap = () =>
+  applyDecorators(
+    Transform(({ value }) =>
+      isMap(value)
+        ? Object.fromEntries(
+            Object.entries(value).map(([k, x]) => [k, typeof x === 'number' || typeof x === 'boolean' ? pyRepr(x) : x]),
+          )
+        : value,
+    ),
+    WhenPresent(),
+    rule('object', isMap, (_p, v) => `${pyRepr(v)} is not of type 'object'`),
+    rule(
+      'notNone',
+      (v) => !isMap(v) || Object.values(v).every((x) => x !== null),
+      (p, v) => `Field \`${p}[${Object.entries(v as object).find(([, x]) => x === null)![0]}]' cannot be None`,
+    ),
+    rule(
+      'stringValues',
+      (v) => !isMap(v) || Object.values(v).every((x) => x === null || typeof x === 'string'),
+      (p, v) => {
+        const [k, x] = Object.entries(v as object).find(([, y]) => y !== null && typeof y !== 'string')!;
+        return `A string is required in field ${p}[${k}], not a ${Array.isArray(x) ? 'list' : 'dict'}`;
+      },
+    ),
+    rule(
+      'uniqueValues',
+      (v) => !isMap(v) || new Set(Object.values(v)).size === Object.keys(v).length,
+      () => 'Map contains duplicated values',
+    ),
+  );
+
+/** A nested object checked by its own class; `missing` is the message when the key is absent. */
+export const SNested = (cls: () => new () => object, missing?: string) =>
+  applyDecorators(
+    Required(missing),
+    rule(
+      'object',
+      (v) => v === undefined || isMap(v),
+      (_p, v) => `${pyRepr(v)} is not of type 'object'`,
+    ),
+    ValidateNested(),
+    Type(cls),
+  );
+
+/** Every problem at once, in Senlin's words; unknown keys as jsonschema words them. */
+export function describe(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) => [
+    ...Object.entries(e.constraints ?? {}).map(([name, msg]) =>
+      name === 'whitelistValidation' ? `Additional properties are not allowed ('${e.property}' was unexpected)` : msg,
+    ),
+    ...describe(e.children ?? []),
+  ]);
+}
+
+/** Checks a plain value against a DTO class; throws HTTPBadRequest listing every problem. */
+export function validateBody<T extends object>(cls: new () => T, body: unknown): T {
+  if (!isMap(body)) throw new HTTPBadRequest('The request body must be a JSON object.');
+  const dto = plainToInstance(cls, body);
+  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
+  // A missing envelope (`{"node": …}`) is all Senlin reports: it looks for the key before anything else.
+  const envelope = errors.find((e) => e.constraints?.envelope);
+  if (envelope) throw new HTTPBadRequest(envelope.constraints!.envelope);
+  if (errors.length) throw new HTTPBadRequest(describe(errors).join('; '));
+  return dto;
+}
+
+/** The global pipe: any `@Body()` typed with a DTO class is checked with validateBody. */
+@Injectable()
+export class SenlinValidationPipe implements PipeTransform {
+  transform(value: unknown, meta: ArgumentMetadata): unknown {
+    if (meta.type !== 'body' || !meta.metatype || meta.metatype === Object) return value;
+    return validateBody(meta.metatype as new () => object, value ?? {});
+  }
+}

@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { ApiConfig, createRootLogger, loadConfigOrExit, onShutdown } from '@grove/core';
+import { openDataSource } from '@grove/db';
+import { expiresMs } from '@grove/rpc';
+import { createBus } from '@grove/rpc';
+import { createApiApp } from './api-app';
+import { startAllInOne } from './all-in-one/all-in-one';
+
+/**
+ * `node main.js` runs the api alone against DATABASE_URL and AMQP_URL (both required);
+ * `node main.js --all-in-one` runs api, engine and health-manager in one process, embedding
+ * Postgres, the bus and the cloud simulator for whatever is not configured.
+ */
+async function main(): Promise<void> {
+  if (process.argv.includes('--all-in-one')) return startAllInOne();
+  const cfg = loadConfigOrExit(ApiConfig, { groups: ['split'] });
+  const log = createRootLogger('grove-api', cfg.LOG_LEVEL);
+  const ds = await openDataSource({
+    url: cfg.DATABASE_URL!,
+    poolSize: cfg.DATABASE_POOL_SIZE,
+    applicationName: 'grove-api',
+  });
+  const bus = createBus({
+    amqpUrl: cfg.AMQP_URL,
+    prefix: cfg.AMQP_PREFIX,
+    logger: log,
+    queueExpiresMs: expiresMs(cfg),
+    service: 'grove-api',
+  });
+  const app = await createApiApp({ config: cfg, dataSource: ds, bus, logger: log });
+  await app.listen(cfg.API_PORT, cfg.API_HOST);
+  log.info({ url: await app.getUrl() }, 'grove api listening');
+  onShutdown(log, [() => app.close(), () => bus.close(), () => ds.destroy()]);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`grove-api failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

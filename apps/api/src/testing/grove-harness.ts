@@ -1,0 +1,53 @@
+import { createRootLogger } from '@grove/core';
+import { startCloudSimulator, type CloudSimulator } from '@grove/cloud-simulator';
+import { apiClient, createTestDatabase, dropTestDatabase, type ApiClient } from '@grove/testing';
+import { bootGrove, type GroveProcess } from '../all-in-one/boot-grove';
+
+export { actionOf, type HttpAnswer } from '@grove/testing';
+
+export interface Grove extends ApiClient {
+  /** Set in beforeAll. */
+  url: string;
+  sim: CloudSimulator;
+  grove: GroveProcess;
+}
+
+/**
+ * The whole of Grove in the test process for one test file: a cloned database, a cloud simulator
+ * on free ports, and api + engine + health-manager on the in-process bus, all real.
+ */
+export function useGrove(env: Record<string, string> = {}): Grove {
+  const h = apiClient(() => h.url) as Grove;
+  let dbName = '';
+  beforeAll(async () => {
+    const db = await createTestDatabase('grove');
+    dbName = db.name;
+    h.sim = await startCloudSimulator({ port: 0, dockerPort: 0 });
+    const log = createRootLogger('grove-test', process.env.TEST_LOG_LEVEL ?? 'silent');
+    h.grove = await bootGrove(
+      {
+        DATABASE_URL: db.url,
+        CLOUD_AUTH_URL: h.sim.authUrl,
+        CLOUD_PASSWORD: 'secret',
+        API_PORT: '0',
+        API_HOST: '127.0.0.1',
+        SCAN_INTERVAL_S: '1',
+        READY_RESCAN_AFTER_S: '2',
+        HEARTBEAT_INTERVAL_S: '1',
+        SERVICE_DEAD_AFTER_S: '5',
+        CLOUD_POLL_MIN_MS: '20',
+        CLOUD_POLL_MAX_MS: '200',
+        DATABASE_POOL_SIZE: '10',
+        ...env,
+      },
+      log,
+    );
+    h.url = h.grove.url;
+  }, 60_000);
+  afterAll(async () => {
+    await h.grove?.close();
+    await h.sim?.close();
+    if (dbName) await dropTestDatabase(dbName);
+  }, 60_000);
+  return h;
+}

@@ -1,0 +1,33 @@
+import { SeedError, startCloudSimulator } from '@grove/cloud-simulator';
+import { createRootLogger, loadConfigOrExit, onShutdown, SimulatorConfig } from '@grove/core';
+
+/** The simulated cloud as its own process: config from the environment, then listen until told to stop. */
+async function main(): Promise<void> {
+  const cfg = loadConfigOrExit(SimulatorConfig);
+  const log = createRootLogger('grove-cloud-simulator', cfg.LOG_LEVEL);
+  try {
+    const sim = await startCloudSimulator({
+      port: cfg.SIMULATOR_PORT,
+      host: cfg.SIMULATOR_HOST,
+      dockerPort: cfg.SIMULATOR_DOCKER_PORT,
+      seedFile: cfg.SIMULATOR_SEED_FILE,
+      logger: log,
+    });
+    log.info(
+      { authUrl: sim.authUrl, dockerPort: sim.dockerPort, listing: `${sim.url}/admin/resources` },
+      'grove cloud simulator running',
+    );
+    onShutdown(log, [() => sim.close()]);
+  } catch (e) {
+    if (e instanceof SeedError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`grove-cloud-simulator failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

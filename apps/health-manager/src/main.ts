@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { hostname } from 'node:os';
+import { NestFactory } from '@nestjs/core';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { createRootLogger, HealthConfig, loadConfigOrExit, newId, onShutdown } from '@grove/core';
+import { openDataSource } from '@grove/db';
+import { expiresMs } from '@grove/rpc';
+import { BusServer, createBus } from '@grove/rpc';
+import { HealthAppModule } from './health-app.module';
+
+/** One health-manager; ops endpoints on OPS_PORT. */
+async function main(): Promise<void> {
+  const cfg = loadConfigOrExit(HealthConfig, { groups: ['split'] });
+  const log = createRootLogger('grove-health-manager', cfg.LOG_LEVEL);
+  const ds = await openDataSource({
+    url: cfg.DATABASE_URL!,
+    poolSize: cfg.DATABASE_POOL_SIZE,
+    applicationName: 'grove-health-manager',
+  });
+  const bus = createBus({
+    amqpUrl: cfg.AMQP_URL,
+    prefix: cfg.AMQP_PREFIX,
+    logger: log,
+    queueExpiresMs: expiresMs(cfg),
+    service: 'grove-health-manager',
+  });
+  const serviceId = newId();
+  const app = await NestFactory.create(
+    HealthAppModule.forRoot({ config: cfg, dataSource: ds, bus, logger: log, serviceId, host: hostname() }),
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(PinoNestLogger));
+  app.connectMicroservice({ strategy: new BusServer(bus, 'health', { workConcurrency: 16, rpcConcurrency: 16 }) });
+  await app.startAllMicroservices();
+  await app.listen(cfg.OPS_PORT, cfg.OPS_HOST);
+  log.info({ serviceId, ops: await app.getUrl() }, 'grove health-manager running');
+  onShutdown(log, [() => app.close(), () => bus.close(), () => ds.destroy()]);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`grove-health-manager failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,269 @@
+import { removeServer, settleServer } from '../compute/server-state';
+import { badRequest, notFound } from '../http/api-error';
+import { deletePort } from '../network/port-allocation';
+import type { FailNextRequest, FailNextRule } from '../store/fail-next';
+import { applyKnobs, type KnobsPatch, type SimulatorKnobs } from '../store/knobs';
+import type { RegionState } from '../store/region-state';
+import type { RequestStats } from '../store/request-stats';
+import { POWER, type Server, type VmState } from '../store/resources';
+import type { SimulatorStore } from '../store/simulator-store';
+import {
+  listResources,
+  RESOURCE_TYPES,
+  toServerListing,
+  type ResourceFilter,
+  type ResourceListing,
+  type ResourceType,
+  type ServerListing,
+} from './resource-listing';
+
+/** The statuses the admin API can force on a server, with the vm_state and power_state behind each. */
+const FORCED = {
+  ACTIVE: { vmState: 'active', powerState: POWER.RUNNING },
+  ERROR: { vmState: 'error', powerState: POWER.NOSTATE },
+  SHUTOFF: { vmState: 'stopped', powerState: POWER.SHUTDOWN },
+  PAUSED: { vmState: 'paused', powerState: POWER.PAUSED },
+  SUSPENDED: { vmState: 'suspended', powerState: POWER.SUSPENDED },
+  RESCUE: { vmState: 'rescued', powerState: POWER.RUNNING },
+  VERIFY_RESIZE: { vmState: 'resized', powerState: POWER.RUNNING },
+  BUILD: { vmState: 'building', powerState: POWER.NOSTATE, taskState: 'spawning' },
+} satisfies Record<string, { vmState: VmState; powerState: number; taskState?: string }>;
+export type ForcedServerStatus = keyof typeof FORCED;
+
+export interface HypervisorPatch {
+  state?: 'up' | 'down';
+  status?: 'enabled' | 'disabled';
+  disabled_reason?: string | null;
+}
+
+export interface HypervisorListing {
+  id: number;
+  hypervisor_hostname: string;
+  region: string;
+  availability_zone: string;
+  state: 'up' | 'down';
+  status: 'enabled' | 'disabled';
+  disabled_reason: string | null;
+}
+
+/**
+ * The admin API's operations, in-process: what `/admin/...` does over HTTP, for tests and
+ * benchmarks that start the simulator themselves.
+ */
+export interface SimulatorAdmin {
+  config(): SimulatorKnobs;
+  /** Changes the given knobs (PATCH semantics); `services.<name>: null` drops that service's overrides. */
+  updateConfig(patch: KnobsPatch): SimulatorKnobs;
+  /** Replaces all knobs; unset ones go back to their defaults (PUT semantics). */
+  replaceConfig(config: KnobsPatch): SimulatorKnobs;
+  failNext(rule: FailNextRequest): FailNextRule;
+  failNextRules(): FailNextRule[];
+  clearFailNext(): void;
+  /** Back to the seed, knobs to defaults; tokens stay valid. */
+  reset(): void;
+  resources(filter?: ResourceFilter): ResourceListing;
+  /** Breaks (or mends) a server behind its owner's back. */
+  setServerStatus(id: string, status: ForcedServerStatus, o?: { fault?: string }): ServerListing;
+  /** Makes a resource disappear at once, without its owner being told. */
+  vanish(type: ResourceType, id: string): void;
+  stats(): RequestStats;
+  resetStats(): void;
+  hypervisors(): HypervisorListing[];
+  setHypervisor(name: string, patch: HypervisorPatch): HypervisorListing;
+  /** Stores a template that Heat's template_url may point at (`<url>/admin/templates/<name>`). */
+  putTemplate(name: string, template: unknown): void;
+  template(name: string): unknown;
+}
+
+export class AdminOperations implements SimulatorAdmin {
+  constructor(private readonly store: SimulatorStore) {}
+
+  config(): SimulatorKnobs {
+    return structuredClone(this.store.knobs);
+  }
+
+  updateConfig(patch: KnobsPatch): SimulatorKnobs {
+    this.store.knobs = applyKnobs(this.store.knobs, patch);
+    return this.config();
+  }
+
+  replaceConfig(config: KnobsPatch): SimulatorKnobs {
+    this.store.knobs = applyKnobs(this.store.knobs, config, true);
+    return this.config();
+  }
+
+  failNext(rule: FailNextRequest): FailNextRule {
+    return this.store.failNext.add(rule);
+  }
+
+  failNextRules(): FailNextRule[] {
+    return this.store.failNext.list();
+  }
+
+  clearFailNext(): void {
+    this.store.failNext.clear();
+  }
+
+  reset(): void {
+    this.store.reset();
+  }
+
+  resources(filter: ResourceFilter = {}): ResourceListing {
+    return listResources(this.store, filter);
+  }
+
+  private findServer(id: string): { region: RegionState; server: Server } {
+    for (const region of this.store.regions.values()) {
+      const raw = region.servers.get(id);
+      const server = raw && settleServer(this.store, region, raw, Date.now());
+      if (server) return { region, server };
+    }
+    throw notFound(`No server has id ${id}`);
+  }
+
+  setServerStatus(id: string, status: ForcedServerStatus, o: { fault?: string } = {}): ServerListing {
+    if (!Object.hasOwn(FORCED, status)) throw badRequest(`status must be one of ${Object.keys(FORCED).join(', ')}`);
+    const to: { vmState: VmState; powerState: number; taskState?: string } = FORCED[status];
+    const { region, server } = this.findServer(id);
+    const now = Date.now();
+    server.pending = null;
+    server.deleteAt = null;
+    server.vmState = to.vmState;
+    server.powerState = to.powerState;
+    server.taskState = to.taskState ?? null;
+    server.updated = now;
+    if (status === 'ERROR')
+      server.fault = {
+        code: 500,
+        message: o.fault ?? 'Simulated failure (status set through the simulator admin API)',
+        created: now,
+      };
+    if (to.vmState === 'active' && server.launchedAt === null) server.launchedAt = now;
+    return toServerListing(region, server);
+  }
+
+  vanish(type: ResourceType, id: string): void {
+    if (!(RESOURCE_TYPES as readonly string[]).includes(type))
+      throw badRequest(`type must be one of ${RESOURCE_TYPES.join(', ')}`);
+    const now = Date.now();
+    const store = this.store;
+    switch (type) {
+      case 'servers': {
+        const { region, server } = this.findServer(id);
+        removeServer(store, region, server, now);
+        return;
+      }
+      case 'stacks':
+        for (const region of store.regions.values()) {
+          const stack = region.stacks.get(id);
+          if (!stack) continue;
+          // A stack that vanishes takes what it made with it, as if deleted out of band.
+          for (const res of stack.resources.values()) {
+            const server = region.servers.get(res.physicalId);
+            if (server) removeServer(store, region, server, now);
+            const port = region.ports.get(res.physicalId);
+            if (port) deletePort(store, region, port, now);
+          }
+          region.forgetStack(stack);
+          return;
+        }
+        break;
+      case 'containers':
+        for (const host of store.dockerHosts.values()) {
+          const c = host.containers.get(id);
+          if (!c) continue;
+          host.containers.delete(id);
+          host.names.delete(c.name);
+          return;
+        }
+        break;
+      case 'ports':
+        for (const region of store.regions.values()) {
+          const port = region.ports.get(id);
+          if (!port) continue;
+          const server = port.deviceId ? region.servers.get(port.deviceId) : undefined;
+          if (server) server.ports = server.ports.filter((sp) => sp.portId !== id);
+          deletePort(store, region, port, now);
+          return;
+        }
+        break;
+      case 'floatingips':
+        for (const region of store.regions.values()) {
+          const fip = region.floatingIps.get(id);
+          if (!fip) continue;
+          region.floatingIps.delete(id);
+          store.pool(region.subnets.get(fip.subnetId)!.cidr).release(fip.floatingIpAddress);
+          store.addressOwners.delete(fip.floatingIpAddress);
+          return;
+        }
+        break;
+      case 'keypairs': {
+        let found = false;
+        for (const region of store.regions.values()) {
+          for (const [key, kp] of region.keypairs) {
+            if (kp.name === id) {
+              region.keypairs.delete(key);
+              found = true;
+            }
+          }
+        }
+        if (found) return;
+        break;
+      }
+    }
+    throw notFound(`No ${type.replace(/s$/, '')} has id ${id}`);
+  }
+
+  stats(): RequestStats {
+    return this.store.stats.snapshot();
+  }
+
+  resetStats(): void {
+    this.store.stats.reset();
+  }
+
+  hypervisors(): HypervisorListing[] {
+    return [...this.store.regions.values()].flatMap((region) =>
+      [...region.hypervisors.values()].map((h) => ({
+        id: h.id,
+        hypervisor_hostname: h.hostname,
+        region: region.name,
+        availability_zone: h.zone,
+        state: h.state,
+        status: h.status,
+        disabled_reason: h.disabledReason,
+      })),
+    );
+  }
+
+  setHypervisor(name: string, patch: HypervisorPatch): HypervisorListing {
+    if (typeof patch !== 'object' || patch === null) throw badRequest('The body must be a JSON object');
+    if (patch.state !== undefined && patch.state !== 'up' && patch.state !== 'down')
+      throw badRequest("state must be 'up' or 'down'");
+    if (patch.status !== undefined && patch.status !== 'enabled' && patch.status !== 'disabled')
+      throw badRequest("status must be 'enabled' or 'disabled'");
+    for (const region of this.store.regions.values()) {
+      const h = region.hypervisors.get(name);
+      if (!h) continue;
+      if (patch.state) h.state = patch.state;
+      if (patch.status) h.status = patch.status;
+      if (patch.disabled_reason !== undefined) h.disabledReason = patch.disabled_reason;
+      else if (patch.status === 'enabled') h.disabledReason = null;
+      h.updated = Date.now();
+      return this.hypervisors().find((x) => x.hypervisor_hostname === name)!;
+    }
+    throw notFound(`No hypervisor is named ${name}`);
+  }
+
+  putTemplate(name: string, template: unknown): void {
+    if (typeof template !== 'object' || template === null || Array.isArray(template))
+      throw badRequest('A template document must be a JSON object');
+    this.store.templates.set(name, structuredClone(template));
+  }
+
+  template(name: string): unknown {
+    const t = this.store.templates.get(name);
+    if (t === undefined) throw notFound(`No template is named ${name}`);
+    return structuredClone(t);
+  }
+}

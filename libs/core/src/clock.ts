@@ -1,0 +1,20 @@
+/** Times on the wire: `YYYY-MM-DDTHH:MM:SSZ` for every object (API.md §2 asks for the Z form everywhere). */
+export const wireTime = (d: Date | null | undefined): string | null =>
+  d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : null;
+
+/** Action start/end times are float epoch seconds on the wire. */
+export const epochSeconds = (d: Date | null | undefined): number | null => (d ? d.getTime() / 1000 : null);
+
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });

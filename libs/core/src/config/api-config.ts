@@ -1,0 +1,97 @@
+import { Expose, Transform } from 'class-transformer';
+import { ArrayNotEmpty, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { CommonConfig } from './common-config';
+import { EmptyAsUnset, ToBoolean, ToNumber } from './load-config';
+
+export class ApiConfig extends CommonConfig {
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  API_PORT = 8777;
+
+  @Expose()
+  @IsString()
+  API_HOST = '0.0.0.0';
+
+  /**
+   * Public base URL of the api as clients reach it (used in Location headers and webhook URLs),
+   * e.g. https://clustering.example.com. Unset: taken from each request's Host header.
+   */
+  @Expose()
+  @EmptyAsUnset()
+  @IsOptional()
+  @Matches(/^https?:\/\/[^/]+$/, { message: 'must be http(s)://host[:port] without a path' })
+  API_PUBLIC_URL?: string;
+
+  /** Project of requests that carry no X-Project-Id (there is no Keystone in front yet). */
+  @Expose()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'must be 1-64 letters, digits, dashes or underscores' })
+  DEFAULT_PROJECT_ID = 'default';
+
+  @Expose()
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'must be 1-64 letters, digits, dashes or underscores' })
+  DEFAULT_USER_ID = 'default';
+
+  /** Roles of requests that carry no X-Roles; `admin` makes them admins. */
+  @Expose()
+  @Transform(({ obj }) =>
+    String(obj.DEFAULT_ROLES ?? 'member')
+      .split(',')
+      .map((r: string) => r.trim())
+      .filter(Boolean),
+  )
+  @ArrayNotEmpty()
+  DEFAULT_ROLES: string[] = ['member'];
+
+  /** Largest request body accepted; larger ones get a 400 (Senlin's max_json_body_size). */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(1024)
+  @Max(64 * 1024 * 1024)
+  MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+  /** How long the api waits for an engine to answer an RPC call before answering 503. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  RPC_TIMEOUT_MS = 30_000;
+
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  MAX_NODES_PER_CLUSTER = 1000;
+
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  MAX_CLUSTERS_PER_PROJECT = 100;
+
+  /** Refuse a second profile, cluster or node with the same name in a project (Senlin's name_unique). */
+  @Expose()
+  @ToBoolean()
+  @IsBoolean()
+  NAME_UNIQUE = false;
+
+  /** Timeout of a cluster whose create request gives none (Senlin's default_action_timeout). */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  DEFAULT_ACTION_TIMEOUT_S = 3600;
+
+  /** GET /v1/services reports a service `down` when its heartbeat is older than this (Senlin's service_down_time). */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  SERVICE_DOWN_TIME_S = 60;
+}

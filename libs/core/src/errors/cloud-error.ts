@@ -1,0 +1,38 @@
+/**
+ * Failures talking to a cloud. Drivers throw these (and return null for "gone"); the engine turns
+ * them into an action's `status_reason`, so their messages must never carry credentials or tokens.
+ */
+export class CloudError extends Error {
+  constructor(
+    message: string,
+    /** The HTTP status the cloud answered with, when it answered. */
+    readonly httpStatus?: number,
+  ) {
+    super(message);
+    this.name = 'CloudError';
+  }
+}
+
+/** Keystone refused the credentials, or the catalog lacks the service. */
+export class CloudAuthError extends CloudError {
+  constructor(message: string, httpStatus?: number) {
+    super(message, httpStatus);
+    this.name = 'CloudAuthError';
+  }
+}
+
+/** A resource did not reach the wanted state in time. */
+export class CloudTimeout extends CloudError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CloudTimeout';
+  }
+}
+
+/** A resource reached a state it will not leave by itself (ERROR, CREATE_FAILED, …). */
+export class CloudResourceFailed extends CloudError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CloudResourceFailed';
+  }
+}

@@ -1,0 +1,3 @@
+export * from './grove-error';
+export * from './cloud-error';
+export * from './config-error';

@@ -1,0 +1,77 @@
+import { DataSource, type MigrationInterface } from 'typeorm';
+import { SnakeNamingStrategy } from 'typeorm-naming-strategies';
+import { ALL_MIGRATIONS } from '@grove/migrations';
+import { ActionEntity, DependencyEntity } from './action/action.entity';
+import { ClusterEntity } from './cluster/cluster.entity';
+import { EventEntity } from './event/event.entity';
+import { ClusterLockEntity, NodeLockEntity } from './lock/lock.entity';
+import { NodeEntity } from './node/node.entity';
+import { ProfileEntity } from './profile/profile.entity';
+import { ServiceEntity } from './service/service.entity';
+
+export const ENTITIES = [
+  ProfileEntity,
+  ClusterEntity,
+  NodeEntity,
+  ActionEntity,
+  DependencyEntity,
+  ClusterLockEntity,
+  NodeLockEntity,
+  EventEntity,
+  ServiceEntity,
+];
+
+export interface DataSourceOptions {
+  url: string;
+  poolSize?: number;
+  /** Name shown in pg_stat_activity, so an operator can tell the processes apart. */
+  applicationName?: string;
+  migrations?: (new () => MigrationInterface)[];
+}
+
+/** One DataSource per process; entities in camelCase, columns in snake_case (STYLE C6). */
+export function createDataSource(o: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: o.url,
+    entities: ENTITIES,
+    migrations: o.migrations ?? ALL_MIGRATIONS,
+    migrationsTransactionMode: 'all',
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    logging: false,
+    applicationName: o.applicationName ?? 'grove',
+    extra: {
+      max: o.poolSize ?? 20,
+      // A dead connection must not hang a request: fail fast and let the pool reconnect.
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+    },
+  });
+}
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrate(ds: DataSource): Promise<string[]> {
+  const applied = await ds.runMigrations({ transaction: 'all' });
+  return applied.map((m) => m.name);
+}
+
+/**
+ * Opens the DataSource, waiting up to `waitS` seconds for Postgres to accept connections (it may
+ * still be starting next to us); after that the error says where it tried to connect.
+ */
+export async function openDataSource(o: DataSourceOptions & { waitS?: number }): Promise<DataSource> {
+  const deadline = Date.now() + (o.waitS ?? 30) * 1000;
+  for (;;) {
+    try {
+      return await createDataSource(o).initialize();
+    } catch (e) {
+      if (Date.now() > deadline) {
+        const where = o.url.replace(/\/\/[^@/]*@/, '//***@');
+        throw new Error(`Cannot connect to Postgres at ${where}: ${(e as Error).message}`);
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import type { NodeStatus, Scope } from '@grove/core';
+import { findByIdentity, listPage, type ListQuery, type Listable } from '../list-query';
+import { EventEntity } from '../event/event.entity';
+import {
+  addDependent,
+  insertRows,
+  insertStatement,
+  removeDependent,
+  rowById,
+  sql,
+  toEntities,
+  updateRow,
+} from '../rows';
+import { exactlyOne } from '../scope-sql';
+import { NodeEntity } from './node.entity';
+
+export const NODE_LIST: Listable = {
+  table: 'node',
+  sortable: ['index', 'name', 'status', 'init_at', 'created_at', 'updated_at'],
+  filterable: { cluster_id: 'uuid', name: 'text', status: 'text' },
+  defaultSort: 'init_at',
+};
+
+export type NodePatch = Partial<
+  Pick<
+    NodeEntity,
+    | 'name'
+    | 'physicalId'
+    | 'clusterId'
+    | 'profileId'
+    | 'index'
+    | 'role'
+    | 'status'
+    | 'statusReason'
+    | 'metadata'
+    | 'data'
+    | 'dependents'
+    | 'tainted'
+    | 'createdAt'
+  >
+>;
+
+/** Rows per INSERT: under Postgres's 65,535 parameter limit with room to spare. */
+const INSERT_CHUNK = 500;
+
+@Injectable()
+export class NodeRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  async get(scope: Scope, identity: string): Promise<NodeEntity> {
+    return exactlyOne(await this.match(scope, identity), 'node', identity);
+  }
+
+  async find(scope: Scope, identity: string): Promise<NodeEntity | null> {
+    const rows = await this.match(scope, identity);
+    return rows.length ? exactlyOne(rows, 'node', identity) : null;
+  }
+
+  private match(scope: Scope, identity: string): Promise<NodeEntity[]> {
+    return findByIdentity(this.ds, NodeEntity, 'node', scope, identity, { byName: true });
+  }
+
+  async getById(id: string, em?: EntityManager): Promise<NodeEntity | null> {
+    return rowById(this.ds, NodeEntity, id, em === this.ds.manager ? undefined : em);
+  }
+
+  async getByIds(ids: readonly string[], em: EntityManager = this.ds.manager): Promise<NodeEntity[]> {
+    return ids.length ? em.findBy(NodeEntity, { id: In([...ids]) }) : [];
+  }
+
+  /** Locks the node row for the rest of the transaction: requests that act on a node queue here. */
+  async lockRow(em: EntityManager, id: string): Promise<NodeEntity | null> {
+    const { rows } = await sql(em, 'SELECT * FROM node WHERE id = $1 FOR UPDATE', [id]);
+    return toEntities(this.ds, NodeEntity, rows)[0] ?? null;
+  }
+
+  list(scope: Scope, q: ListQuery): Promise<NodeEntity[]> {
+    return listPage(this.ds, NodeEntity, NODE_LIST, scope, q);
+  }
+
+  /** Members of a cluster in index order. */
+  async members(clusterId: string, em: EntityManager = this.ds.manager): Promise<NodeEntity[]> {
+    return em.find(NodeEntity, { where: { clusterId }, order: { index: 'ASC', id: 'ASC' } });
+  }
+
+  async countMembers(
+    clusterId: string,
+    em: EntityManager = this.ds.manager,
+  ): Promise<{ total: number; active: number }> {
+    const { rows } = await sql<{ total: string; active: string }>(
+      em,
+      `SELECT count(*) AS total, count(*) FILTER (WHERE status = 'ACTIVE') AS active FROM node WHERE cluster_id = $1`,
+      [clusterId],
+    );
+    return { total: Number(rows[0].total), active: Number(rows[0].active) };
+  }
+
+  async nameTaken(project: string, name: string): Promise<boolean> {
+    return this.ds.manager.existsBy(NodeEntity, { project, name });
+  }
+
+  async insertMany(nodes: readonly NodeEntity[], em: EntityManager = this.ds.manager): Promise<void> {
+    await insertRows(em, this.ds, NodeEntity, nodes, INSERT_CHUNK);
+  }
+
+  async update(id: string, patch: NodePatch, em: EntityManager = this.ds.manager): Promise<void> {
+    await updateRow(em, this.ds, NodeEntity, id, { ...patch, updatedAt: new Date() });
+  }
+
+  /**
+   * Sets a node's status and records the events that go with it, in one statement: both happen
+   * or neither, without the round trips of a transaction (the engine does this for every node action).
+   */
+  async markStatus(id: string, status: NodeStatus, reason: string, events: readonly EventEntity[]): Promise<void> {
+    const params: unknown[] = [id, status, reason];
+    const insert = insertStatement(this.ds, EventEntity, events, params);
+    await this.ds.query(
+      `WITH marked AS (UPDATE node SET status = $2, status_reason = $3, updated_at = now() WHERE id = $1) ${insert}`,
+      params,
+    );
+  }
+
+  async setStatus(id: string, status: NodeStatus, reason: string, em: EntityManager = this.ds.manager): Promise<void> {
+    await this.update(id, { status, statusReason: reason }, em);
+  }
+
+  /** Lists `dependent` (a node) in `dependents.nodes` of each host, so the hosts cannot be deleted first. */
+  addDependent(hostIds: readonly string[], dependent: string, em: EntityManager = this.ds.manager): Promise<void> {
+    return addDependent(em, 'node', hostIds, 'nodes', dependent);
+  }
+
+  /** Takes `dependent` (a node) out of every host's `dependents.nodes`; returns those hosts. */
+  removeDependent(dependent: string, em: EntityManager = this.ds.manager): Promise<string[]> {
+    return removeDependent(em, 'node', 'nodes', dependent);
+  }
+
+  async delete(id: string, em: EntityManager = this.ds.manager): Promise<void> {
+    await em.delete(NodeEntity, { id });
+  }
+}

@@ -1,0 +1,183 @@
+import { isUuid } from '@grove/core';
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+
+/** Turns rows of a raw query (snake_case columns) into entities, using the entity's column metadata. */
+export function toEntities<T extends ObjectLiteral>(
+  ds: DataSource,
+  target: EntityTarget<T>,
+  rows: Record<string, unknown>[],
+): T[] {
+  const meta = ds.getMetadata(target);
+  return rows.map((row) => {
+    const e = meta.create() as Record<string, unknown>;
+    for (const col of meta.columns) {
+      if (col.databaseName in row) e[col.propertyName] = row[col.databaseName];
+    }
+    return e as T;
+  });
+}
+
+/**
+ * Runs raw SQL and gives back rows and the affected count alike for every statement (TypeORM's
+ * `query` answers `[rows, count]` for UPDATE and DELETE but bare rows otherwise).
+ */
+export async function sql<T = Record<string, unknown>>(
+  db: { query(text: string, params?: unknown[]): Promise<unknown> },
+  text: string,
+  params: unknown[] = [],
+): Promise<{ rows: T[]; count: number }> {
+  const res = (await db.query(text, params)) as unknown;
+  if (Array.isArray(res) && res.length === 2 && Array.isArray(res[0]) && typeof res[1] === 'number') {
+    return { rows: res[0] as T[], count: res[1] };
+  }
+  const rows = (Array.isArray(res) ? res : []) as T[];
+  return { rows, count: rows.length };
+}
+
+/**
+ * A read as a named prepared statement on the pool under TypeORM: Postgres plans it once per
+ * connection instead of on every call, and TypeORM's per-query machinery is skipped. For the hot
+ * reads that every client's polling loop makes (a path identity's row); everything else goes
+ * through TypeORM as usual.
+ */
+export async function preparedRows(
+  ds: DataSource,
+  text: string,
+  params: unknown[],
+): Promise<Record<string, unknown>[]> {
+  const pool = (ds.driver as unknown as { master: Pool }).master;
+  const name = `g${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+  return (await pool.query({ name, text, values: params })).rows as Record<string, unknown>[];
+}
+
+/** Something that runs SQL: the DataSource, or a transaction's EntityManager. */
+export interface Queryable {
+  query(text: string, params?: unknown[]): Promise<unknown>;
+}
+
+/** A value as Postgres takes it: jsonb columns as JSON text, everything else as pg converts it. */
+function columnValue(type: unknown, value: unknown): unknown {
+  if (value === undefined) return null;
+  return type === 'jsonb' && value !== null ? JSON.stringify(value) : value;
+}
+
+/**
+ * The `INSERT INTO table (columns) VALUES …` of entity rows, appending their values to `params`.
+ * An unset field takes the column's default (created_at = now(), …).
+ */
+export function insertStatement<T extends ObjectLiteral>(
+  ds: DataSource,
+  target: EntityTarget<T>,
+  rows: readonly T[],
+  params: unknown[],
+): string {
+  const meta = ds.getMetadata(target);
+  const names = meta.columns.map((c) => `"${c.databaseName}"`).join(', ');
+  const tuples = rows.map((row) => {
+    const slots = meta.columns.map((c) => {
+      const v = (row as Record<string, unknown>)[c.propertyName];
+      if (v === undefined) return 'DEFAULT';
+      params.push(columnValue(c.type, v));
+      return `$${params.length}`;
+    });
+    return `(${slots.join(', ')})`;
+  });
+  return `INSERT INTO "${meta.tableName}" (${names}) VALUES ${tuples.join(', ')}`;
+}
+
+/**
+ * Inserts whole entity rows with one plain INSERT per chunk. TypeORM's insert builder spends more
+ * CPU than the round trip itself, and the engine writes thousands of rows for a big cluster.
+ */
+export async function insertRows<T extends ObjectLiteral>(
+  db: Queryable,
+  ds: DataSource,
+  target: EntityTarget<T>,
+  rows: readonly T[],
+  chunk = 500,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += chunk) {
+    const params: unknown[] = [];
+    await db.query(insertStatement(ds, target, rows.slice(i, i + chunk), params), params);
+  }
+}
+
+/** Updates the given fields of one row by id with a plain UPDATE; returns how many rows changed. */
+export async function updateRow<T extends ObjectLiteral>(
+  db: Queryable,
+  ds: DataSource,
+  target: EntityTarget<T>,
+  id: string,
+  patch: Partial<T>,
+): Promise<number> {
+  const meta = ds.getMetadata(target);
+  const params: unknown[] = [id];
+  const sets: string[] = [];
+  for (const c of meta.columns) {
+    if (!(c.propertyName in patch)) continue;
+    params.push(columnValue(c.type, (patch as Record<string, unknown>)[c.propertyName]));
+    sets.push(`"${c.databaseName}" = $${params.length}`);
+  }
+  if (!sets.length) return 0;
+  const { count } = await sql(db, `UPDATE "${meta.tableName}" SET ${sets.join(', ')} WHERE id = $1`, params);
+  return count;
+}
+
+/** One row by id: a prepared statement on the pool, or a plain query inside a transaction. */
+export async function rowById<T extends ObjectLiteral>(
+  ds: DataSource,
+  target: EntityTarget<T>,
+  id: string,
+  em?: Queryable,
+): Promise<T | null> {
+  if (!isUuid(id)) return null;
+  const table = ds.getMetadata(target).tableName;
+  const text = `SELECT * FROM "${table}" WHERE id = $1`;
+  const rows = em ? ((await em.query(text, [id])) as Record<string, unknown>[]) : await preparedRows(ds, text, [id]);
+  return toEntities(ds, target, rows)[0] ?? null;
+}
+
+/** What may depend on a node or cluster: container nodes hosted on it, container profiles naming it. */
+export type DependentKind = 'nodes' | 'profiles';
+
+/**
+ * Adds `dependent` to `dependents.<kind>` of the given rows of `table` (node or cluster), once
+ * (Senlin's add_dependents). A row that lists dependents cannot be deleted first.
+ */
+export async function addDependent(
+  db: Queryable,
+  table: 'node' | 'cluster',
+  ids: readonly string[],
+  kind: DependentKind,
+  dependent: string,
+): Promise<void> {
+  if (!ids.length) return;
+  await sql(
+    db,
+    `UPDATE "${table}" SET dependents = jsonb_set(dependents, '{${kind}}', COALESCE(dependents->'${kind}', '[]'::jsonb) || to_jsonb($2::text))
+     WHERE id = ANY($1::uuid[]) AND NOT COALESCE(dependents->'${kind}', '[]'::jsonb) ? $2`,
+    [ids, dependent],
+  );
+}
+
+/** Takes `dependent` out of `dependents.<kind>` of every row of `table` listing it; returns those rows. */
+export async function removeDependent(
+  db: Queryable,
+  table: 'node' | 'cluster',
+  kind: DependentKind,
+  dependent: string,
+): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>(
+    db,
+    // jsonb_set gives NULL when nothing is left, and then the key goes.
+    `UPDATE "${table}" SET dependents = COALESCE(
+       jsonb_set(dependents, '{${kind}}', (SELECT jsonb_agg(e) FROM jsonb_array_elements(dependents->'${kind}') e WHERE e <> to_jsonb($1::text))),
+       dependents - '${kind}')
+     WHERE dependents->'${kind}' ? $1
+     RETURNING id`,
+    [dependent],
+  );
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,186 @@
+import { Agent, errors as undiciErrors, request } from 'undici';
+import { ConstantBackoff, ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import { CloudError } from '@grove/core';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  url: string;
+  headers?: Record<string, string>;
+  /** Sent as JSON unless it is a string. */
+  body?: unknown;
+  /** Statuses that are answers rather than errors (2xx always are). */
+  expect?: number[];
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: T;
+}
+
+export interface JsonHttpOptions {
+  /** Name used in error messages, e.g. `Nova`. */
+  service: string;
+  timeoutMs: number;
+  /** Retries of idempotent requests on connection errors, 429 and 5xx. */
+  retries: number;
+  maxConnections: number;
+  insecure?: boolean;
+  /** A connection pool shared with other clients of the same cloud. */
+  dispatcher?: Agent;
+}
+
+const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+
+/** A failed exchange that may succeed if tried again. */
+class TransientHttpError extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly sent: boolean,
+  ) {
+    super('transient');
+  }
+}
+
+/**
+ * JSON over HTTP with pooled keep-alive connections (undici) and retries (cockatiel). Requests
+ * that may have been processed are retried only when repeating them is harmless: GET, HEAD, PUT
+ * and DELETE always, POST only when the connection was refused before anything was sent.
+ * Error messages name the service, method and path, never headers, tokens or bodies sent.
+ */
+export class JsonHttp {
+  private readonly agent: Agent;
+  private readonly ownsAgent: boolean;
+  private readonly idempotentRetry: RetryPolicy;
+  private readonly refusedRetry: RetryPolicy;
+
+  constructor(private readonly o: JsonHttpOptions) {
+    this.ownsAgent = !o.dispatcher;
+    this.agent = o.dispatcher ?? JsonHttp.agent(o);
+    const transient = handleWhen((e) => e instanceof TransientHttpError);
+    this.idempotentRetry = retry(transient, {
+      maxAttempts: o.retries,
+      backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 3_000 }),
+    });
+    this.refusedRetry = retry(
+      handleWhen((e) => e instanceof TransientHttpError && !e.sent),
+      { maxAttempts: o.retries, backoff: new ConstantBackoff(250) },
+    );
+  }
+
+  /** A keep-alive connection pool with the timeouts and TLS settings of `o`. */
+  static agent(o: Pick<JsonHttpOptions, 'timeoutMs' | 'maxConnections' | 'insecure'>): Agent {
+    return new Agent({
+      connections: o.maxConnections,
+      keepAliveTimeout: 30_000,
+      headersTimeout: o.timeoutMs,
+      bodyTimeout: o.timeoutMs,
+      connect: o.insecure ? { rejectUnauthorized: false } : undefined,
+    });
+  }
+
+  async request<T = unknown>(r: HttpRequest): Promise<HttpResponse<T>> {
+    const policy = IDEMPOTENT.has(r.method) ? this.idempotentRetry : this.refusedRetry;
+    try {
+      return await policy.execute(() => this.once<T>(r), r.signal);
+    } catch (e) {
+      if (e instanceof TransientHttpError) throw this.describe(r, e.cause);
+      throw e;
+    }
+  }
+
+  private async once<T>(r: HttpRequest): Promise<HttpResponse<T>> {
+    const headers: Record<string, string> = { accept: 'application/json', ...r.headers };
+    let body: string | undefined;
+    if (r.body !== undefined) {
+      body = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    let res;
+    try {
+      res = await request(r.url, {
+        method: r.method,
+        headers,
+        body,
+        dispatcher: this.agent,
+        signal: r.signal,
+      });
+    } catch (e) {
+      if (r.signal?.aborted) throw r.signal.reason;
+      throw new TransientHttpError(e, !isRefused(e));
+    }
+    const text = await res.body.text();
+    const parsed = parseJson(text);
+    if (res.statusCode < 300 || r.expect?.includes(res.statusCode)) {
+      return { status: res.statusCode, headers: res.headers, body: parsed as T };
+    }
+    const err = new CloudError(
+      `${this.o.service}: ${r.method} ${pathOf(r.url)} returned ${res.statusCode}: ${errorMessage(parsed, text)}`,
+      res.statusCode,
+    );
+    if (RETRY_STATUSES.has(res.statusCode)) throw new TransientHttpError(err, true);
+    throw err;
+  }
+
+  private describe(r: HttpRequest, cause: unknown): Error {
+    if (cause instanceof CloudError) return cause;
+    const why =
+      cause instanceof undiciErrors.HeadersTimeoutError || cause instanceof undiciErrors.BodyTimeoutError
+        ? `no answer within ${this.o.timeoutMs} ms`
+        : cause instanceof Error
+          ? ((cause as NodeJS.ErrnoException).code ?? cause.message)
+          : String(cause);
+    return new CloudError(`${this.o.service}: ${r.method} ${pathOf(r.url)} failed: ${why}`);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsAgent) await this.agent.close();
+  }
+}
+
+function isRefused(e: unknown): boolean {
+  const code =
+    (e as { code?: string; cause?: { code?: string } })?.code ?? (e as { cause?: { code?: string } })?.cause?.code;
+  return code === 'ECONNREFUSED' || code === 'UND_ERR_CONNECT_TIMEOUT';
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The path of a URL, without its query, which may name things we should not echo. */
+const pathOf = (url: string): string => {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return '?';
+  }
+};
+
+/**
+ * The message in an error body, whichever OpenStack or Docker dialect it is in:
+ * `{"badRequest": {"message"}}` (Nova), `{"error": {"message"}}` (Keystone, Heat),
+ * `{"NeutronError": {"message"}}`, `{"message": …}` (Docker, Glance).
+ */
+export function errorMessage(body: unknown, fallback = ''): string {
+  if (body && typeof body === 'object') {
+    const b = body as Record<string, unknown>;
+    if (typeof b.message === 'string') return b.message;
+    for (const v of Object.values(b)) {
+      if (v && typeof v === 'object' && typeof (v as Record<string, unknown>).message === 'string') {
+        return (v as { message: string }).message;
+      }
+    }
+    if (typeof b.explanation === 'string') return b.explanation;
+  }
+  return fallback.slice(0, 300) || 'no message';
+}

@@ -1,0 +1,49 @@
+export interface Network {
+  id: string;
+  name: string;
+  subnets: string[];
+  external: boolean;
+}
+
+export interface Port {
+  id: string;
+  networkId: string;
+  fixedIps: { subnetId: string; ipAddress: string }[];
+  deviceId: string;
+  macAddress: string;
+}
+
+export interface PortCreate {
+  networkId: string;
+  name?: string;
+  fixedIps?: { ip_address?: string; subnet_id?: string }[];
+  securityGroups?: string[];
+  vnicType?: string;
+}
+
+export interface FloatingIp {
+  id: string;
+  address: string;
+  portId: string | null;
+}
+
+/** Neutron v2.0. */
+export interface NetworkDriver {
+  findNetwork(nameOrId: string, signal?: AbortSignal): Promise<Network | null>;
+  findSubnet(nameOrId: string, signal?: AbortSignal): Promise<{ id: string; name: string; networkId: string } | null>;
+  findSecurityGroup(nameOrId: string, signal?: AbortSignal): Promise<{ id: string; name: string } | null>;
+  createPort(req: PortCreate, signal?: AbortSignal): Promise<Port>;
+  getPort(id: string, signal?: AbortSignal): Promise<Port | null>;
+  /** Replaces the port's security groups (ids). */
+  setPortSecurityGroups(id: string, securityGroups: string[], signal?: AbortSignal): Promise<void>;
+  /** A port that is already gone is fine. */
+  deletePort(id: string, signal?: AbortSignal): Promise<void>;
+  /** A new floating IP from `networkId`, bound to `portId`; or an existing one by address. */
+  createFloatingIp(
+    req: { networkId: string; portId: string; address?: string },
+    signal?: AbortSignal,
+  ): Promise<FloatingIp>;
+  findFloatingIp(address: string, signal?: AbortSignal): Promise<FloatingIp | null>;
+  updateFloatingIp(id: string, portId: string | null, signal?: AbortSignal): Promise<void>;
+  deleteFloatingIp(id: string, signal?: AbortSignal): Promise<void>;
+}

@@ -1,0 +1,128 @@
+import { isUuid } from '@grove/core';
+import { LookupCache } from '../http/lookup-cache';
+import type { FloatingIp, Network, NetworkDriver, Port, PortCreate } from '../network/network.driver';
+import type { OpenStackService } from './openstack-service';
+
+interface RawPort {
+  id: string;
+  network_id: string;
+  fixed_ips?: { subnet_id: string; ip_address: string }[];
+  device_id?: string;
+  mac_address?: string;
+}
+interface RawFip {
+  id: string;
+  floating_ip_address: string;
+  port_id: string | null;
+}
+
+const toPort = (p: RawPort): Port => ({
+  id: p.id,
+  networkId: p.network_id,
+  fixedIps: (p.fixed_ips ?? []).map((f) => ({ subnetId: f.subnet_id, ipAddress: f.ip_address })),
+  deviceId: p.device_id ?? '',
+  macAddress: p.mac_address ?? '',
+});
+const toFip = (f: RawFip): FloatingIp => ({ id: f.id, address: f.floating_ip_address, portId: f.port_id });
+
+export class NeutronDriver implements NetworkDriver {
+  private readonly lookups = new LookupCache();
+
+  constructor(private readonly neutron: OpenStackService) {}
+
+  /** By id when the value is a UUID and such a thing exists, else by exact name; remembered a minute. */
+  private find<T extends object>(collection: string, nameOrId: string, signal?: AbortSignal): Promise<T | null> {
+    return this.lookups.get(collection, nameOrId, () => this.lookup<T>(collection, nameOrId, signal));
+  }
+
+  private async lookup<T>(collection: string, nameOrId: string, signal?: AbortSignal): Promise<T | null> {
+    // Paths are dashed (`security-groups`), body keys underscored (`security_groups`).
+    const plural = collection.replace(/-/g, '_');
+    const singular = plural.replace(/ies$/, 'y').replace(/s$/, '');
+    if (isUuid(nameOrId)) {
+      const res = await this.neutron.call<Record<string, T>>('GET', `/${collection}/${nameOrId}`, {
+        expect: [404],
+        signal,
+      });
+      if (res.status !== 404) return res.body[singular];
+    }
+    const res = await this.neutron.call<Record<string, T[]>>(
+      'GET',
+      `/${collection}?name=${encodeURIComponent(nameOrId)}`,
+      {
+        signal,
+      },
+    );
+    return res.body[plural]?.[0] ?? null;
+  }
+
+  async findNetwork(nameOrId: string, signal?: AbortSignal): Promise<Network | null> {
+    const n = await this.find<{ id: string; name: string; subnets?: string[]; 'router:external'?: boolean }>(
+      'networks',
+      nameOrId,
+      signal,
+    );
+    return n ? { id: n.id, name: n.name, subnets: n.subnets ?? [], external: n['router:external'] ?? false } : null;
+  }
+
+  async findSubnet(nameOrId: string, signal?: AbortSignal) {
+    const s = await this.find<{ id: string; name: string; network_id: string }>('subnets', nameOrId, signal);
+    return s ? { id: s.id, name: s.name, networkId: s.network_id } : null;
+  }
+
+  async findSecurityGroup(nameOrId: string, signal?: AbortSignal) {
+    const g = await this.find<{ id: string; name: string }>('security-groups', nameOrId, signal);
+    return g ? { id: g.id, name: g.name } : null;
+  }
+
+  async createPort(req: PortCreate, signal?: AbortSignal): Promise<Port> {
+    const port: Record<string, unknown> = { network_id: req.networkId, admin_state_up: true };
+    if (req.name) port.name = req.name;
+    if (req.fixedIps?.length) port.fixed_ips = req.fixedIps;
+    if (req.securityGroups?.length) port.security_groups = req.securityGroups;
+    if (req.vnicType) port['binding:vnic_type'] = req.vnicType;
+    const res = await this.neutron.call<{ port: RawPort }>('POST', '/ports', { body: { port }, signal });
+    return toPort(res.body.port);
+  }
+
+  async getPort(id: string, signal?: AbortSignal): Promise<Port | null> {
+    const res = await this.neutron.call<{ port: RawPort }>('GET', `/ports/${id}`, { expect: [404], signal });
+    return res.status === 404 ? null : toPort(res.body.port);
+  }
+
+  async setPortSecurityGroups(id: string, securityGroups: string[], signal?: AbortSignal): Promise<void> {
+    await this.neutron.call('PUT', `/ports/${id}`, { body: { port: { security_groups: securityGroups } }, signal });
+  }
+
+  async deletePort(id: string, signal?: AbortSignal): Promise<void> {
+    await this.neutron.call('DELETE', `/ports/${id}`, { expect: [404], signal });
+  }
+
+  async createFloatingIp(req: { networkId: string; portId: string; address?: string }, signal?: AbortSignal) {
+    const floatingip: Record<string, unknown> = { floating_network_id: req.networkId, port_id: req.portId };
+    if (req.address) floatingip.floating_ip_address = req.address;
+    const res = await this.neutron.call<{ floatingip: RawFip }>('POST', '/floatingips', {
+      body: { floatingip },
+      signal,
+    });
+    return toFip(res.body.floatingip);
+  }
+
+  async findFloatingIp(address: string, signal?: AbortSignal): Promise<FloatingIp | null> {
+    const res = await this.neutron.call<{ floatingips: RawFip[] }>(
+      'GET',
+      `/floatingips?floating_ip_address=${encodeURIComponent(address)}`,
+      { signal },
+    );
+    const f = res.body.floatingips?.[0];
+    return f ? toFip(f) : null;
+  }
+
+  async updateFloatingIp(id: string, portId: string | null, signal?: AbortSignal): Promise<void> {
+    await this.neutron.call('PUT', `/floatingips/${id}`, { body: { floatingip: { port_id: portId } }, signal });
+  }
+
+  async deleteFloatingIp(id: string, signal?: AbortSignal): Promise<void> {
+    await this.neutron.call('DELETE', `/floatingips/${id}`, { expect: [404], signal });
+  }
+}

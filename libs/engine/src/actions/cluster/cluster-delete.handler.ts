@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { ClusterRepository, NodeRepository } from '@grove/db';
+import { Children } from '../../runner/children';
+import { HandlesAction, type ClusterActionHandler } from '../../runner/handler-registry';
+import type { ClusterActionContext } from '../../runner/action-context';
+import { ActionResult } from '../../runner/action-result';
+import { clusterObject, events } from '../../events/event-writer';
+import { setClusterStatus } from '../status';
+import { childrenFailed, conclude, describeFailures } from './outcomes';
+
+/** Deletes every member (NODE_DELETE each), then the cluster. */
+@Injectable()
+@HandlesAction('CLUSTER_DELETE')
+export class ClusterDeleteHandler implements ClusterActionHandler {
+  constructor(
+    private readonly clusters: ClusterRepository,
+    private readonly nodes: NodeRepository,
+    private readonly children: Children,
+  ) {}
+
+  async run(ctx: ClusterActionContext): Promise<ActionResult> {
+    const { action, cluster } = ctx;
+    if (ctx.step === null) {
+      const members = await this.nodes.members(cluster.id);
+      if (members.length) {
+        return this.children.spawn(ctx, {
+          step: 'nodes-deleted',
+          children: members.map((m) => ({ action: 'NODE_DELETE', target: m.id })),
+          effects: (em) => setClusterStatus(this.clusters, em, action, cluster, 'DELETING', 'Deletion in progress.'),
+        });
+      }
+    }
+    const failed = childrenFailed(ctx.children);
+    if (failed.length || ctx.interrupt) {
+      const failure = failed.length ? `Failed in deleting nodes: ${describeFailures(ctx.children)}` : null;
+      return conclude(ctx, {
+        ok: 'Cluster deletion succeeded.',
+        failure,
+        effects: (em) =>
+          setClusterStatus(
+            this.clusters,
+            em,
+            action,
+            cluster,
+            'ERROR',
+            failure ?? 'Deletion was interrupted before every node was deleted.',
+          ),
+      });
+    }
+    return ActionResult.ok('Cluster deletion succeeded.', {
+      effects: async (em) => {
+        await this.clusters.delete(cluster.id, em);
+        return [events.status(action, clusterObject(cluster), 'DELETED', 'Cluster deletion succeeded.')];
+      },
+    });
+  }
+}

@@ -1,0 +1,103 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { CAUSE_RPC, checkSizeParams } from '@grove/core';
+import { ClusterRepository, NodeRepository, type EventEntity } from '@grove/db';
+import { ProfileError } from '@grove/profiles';
+import { ENGINE_OPTIONS, type EngineOptions } from '../../engine-options';
+import { HandlesAction, type NodeActionHandler } from '../../runner/handler-registry';
+import type { NodeActionContext } from '../../runner/action-context';
+import { ActionResult } from '../../runner/action-result';
+import { ProfileContexts, Profiles, toProfileNode } from '../../ports/profiles';
+import { evaluateCluster, markNode, setNodeStatus, sizeBounds } from '../status';
+import { brokeOff, failureReason } from './failure-reason';
+
+/**
+ * Makes the node's cloud resource. A retried create (its engine died mid-way) first looks for
+ * what the earlier attempt made, by the node id it tagged the resource with, and adopts it: a
+ * crash never leaves a resource without a node, nor makes a second one.
+ *
+ * A user's create into a cluster (not one a cluster action derived) makes the cluster one node
+ * bigger: the new size must fit its bounds, else the node is left an orphan in ERROR; afterwards
+ * desired_capacity is the member count and the cluster is evaluated, whether the create worked
+ * or not, since the node counts as a member either way (SL NodeAction.do_create).
+ */
+@Injectable()
+@HandlesAction('NODE_CREATE')
+export class NodeCreateHandler implements NodeActionHandler {
+  constructor(
+    @Inject(ENGINE_OPTIONS) private readonly o: EngineOptions,
+    private readonly nodes: NodeRepository,
+    private readonly clusters: ClusterRepository,
+    private readonly profiles: Profiles,
+    private readonly contexts: ProfileContexts,
+  ) {}
+
+  async run(ctx: NodeActionContext): Promise<ActionResult> {
+    const { action, node } = ctx;
+    const cluster = node.clusterId && action.cause === CAUSE_RPC ? await this.clusters.getById(node.clusterId) : null;
+    let desired = 0;
+    if (cluster) {
+      desired = (await this.nodes.countMembers(cluster.id)).total;
+      const problem = checkSizeParams({
+        cluster: sizeBounds(cluster),
+        desired,
+        strict: true,
+        maxNodesPerCluster: this.o.config.MAX_NODES_PER_CLUSTER,
+      });
+      if (problem) {
+        return ActionResult.error(problem, {
+          effects: async (em) => [
+            await setNodeStatus(this.nodes, em, action, node, 'ERROR', problem, { clusterId: null, index: -1 }),
+          ],
+        });
+      }
+    }
+    // The node's own status first, then the cluster's verdict, which counts it.
+    const grown = async (em: EntityManager, written: EventEntity[]): Promise<EventEntity[]> =>
+      cluster
+        ? [
+            ...written,
+            ...(await evaluateCluster(this.clusters, this.nodes, em, action, cluster, 'NODE_CREATE', {
+              desiredCapacity: desired,
+            })),
+          ]
+        : written;
+
+    const profile = await this.profiles.load(node.profileId);
+    await markNode(this.nodes, action, node, 'CREATING', 'Creation in progress');
+    const pctx = this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log);
+    let pnode = toProfileNode(node);
+    try {
+      if (!pnode.physicalId && action.retries > 0) {
+        const [adopt, ...extra] = await profile.type.findCreated(pctx, pnode, profile.properties);
+        for (const id of extra) {
+          await profile.type.delete(pctx, { ...pnode, physicalId: id, data: {} }, profile.properties);
+        }
+        if (adopt) {
+          ctx.log.info({ physicalId: adopt }, 'adopting the resource an earlier attempt made');
+          pnode = { ...pnode, physicalId: adopt };
+        }
+      }
+      const made = await profile.type.create(pctx, pnode, profile.properties);
+      return ActionResult.ok('Node created successfully.', {
+        effects: async (em) => {
+          // A container's host now lists it, so the host cannot be deleted first (CreateResult.dependsOn).
+          await this.nodes.addDependent(made.dependsOn ?? [], node.id, em);
+          return grown(em, [
+            await setNodeStatus(this.nodes, em, action, node, 'ACTIVE', 'Creation succeeded', {
+              physicalId: made.physicalId,
+              createdAt: new Date(),
+              data: { ...node.data, ...made.data },
+            }),
+          ]);
+        },
+      });
+    } catch (e) {
+      const reason = failureReason(e, ctx);
+      const left = e instanceof ProfileError ? e.physicalId : pnode.physicalId;
+      return brokeOff(ctx, reason, async (em) =>
+        grown(em, [await setNodeStatus(this.nodes, em, action, node, 'ERROR', reason, { physicalId: left })]),
+      );
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ResourceNotFound, type Logger } from '@grove/core';
+import { CloudConnector } from '@grove/drivers';
+import { ClusterRepository, NodeRepository, ProfileRepository, type NodeEntity, type ProfileEntity } from '@grove/db';
+import {
+  ProfileRegistry,
+  type HostNode,
+  type NodeDirectory,
+  type ProfileContext,
+  type ProfileNode,
+  type ProfileType,
+} from '@grove/profiles';
+import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
+
+/** A stored profile with its type and resolved properties. */
+export interface LoadedProfile {
+  entity: ProfileEntity;
+  type: ProfileType<Record<string, unknown>>;
+  properties: Record<string, unknown>;
+}
+
+/** Specs never change after creation, so a profile is resolved once per engine. */
+const CACHE_LIMIT = 1000;
+
+@Injectable()
+export class Profiles {
+  private readonly cache = new Map<string, LoadedProfile>();
+
+  constructor(
+    private readonly repo: ProfileRepository,
+    private readonly registry: ProfileRegistry,
+  ) {}
+
+  async load(id: string): Promise<LoadedProfile> {
+    const hit = this.cache.get(id);
+    if (hit) return hit;
+    const entity = await this.repo.getById(id);
+    if (!entity) throw new ResourceNotFound('profile', id);
+    const { type, properties } = this.registry.validate(entity.spec);
+    const loaded = { entity, type, properties };
+    if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(id, loaded);
+    return loaded;
+  }
+}
+
+export const toProfileNode = (n: NodeEntity): ProfileNode => ({
+  id: n.id,
+  name: n.name,
+  clusterId: n.clusterId,
+  index: n.index,
+  physicalId: n.physicalId,
+  metadata: n.metadata,
+  data: n.data,
+  project: n.project,
+  userId: n.userId,
+});
+
+/** Builds what a profile operation gets: drivers of the profile's region and the action's clock. */
+@Injectable()
+export class ProfileContexts {
+  constructor(
+    @Inject(ENGINE_OPTIONS) private readonly o: EngineOptions,
+    private readonly cloud: CloudConnector,
+    private readonly nodes: NodeRepository,
+    private readonly clusters: ClusterRepository,
+    private readonly profiles: Profiles,
+  ) {}
+
+  /** `deadline` bounds every wait; `signal` aborts on cancel or timeout. */
+  for(profile: LoadedProfile, signal: AbortSignal, deadline: Date, log: Logger): ProfileContext {
+    const ctxRegion = (profile.properties.context as { region_name?: string } | undefined)?.region_name;
+    const cloud = this.cloud.forRegion(ctxRegion ?? this.o.config.CLOUD_REGION_NAME);
+    return {
+      cloud,
+      signal,
+      log,
+      nodes: this.directory,
+      waitOptions: (capMs) =>
+        cloud.wait(Math.max(1, Math.min(capMs ?? Infinity, deadline.getTime() - Date.now())), signal),
+    };
+  }
+
+  /** The database behind `ProfileContext.nodes`, for callers that build a context themselves. */
+  get nodeDirectory(): NodeDirectory {
+    return this.directory;
+  }
+
+  private readonly directory: NodeDirectory = {
+    findNode: async (project, identity) => {
+      const n = await this.nodes.find({ kind: 'project', projectId: project }, identity);
+      return n ? this.host(n) : null;
+    },
+    clusterMembers: async (project, identity) => {
+      const c = await this.clusters.find({ kind: 'project', projectId: project }, identity);
+      if (!c) return null;
+      const members = await this.nodes.members(c.id);
+      return Promise.all(members.filter((m) => m.status === 'ACTIVE').map((m) => this.host(m)));
+    },
+  };
+
+  private async host(n: NodeEntity): Promise<HostNode> {
+    const p = await this.profiles.load(n.profileId);
+    return {
+      id: n.id,
+      name: n.name,
+      clusterId: n.clusterId,
+      physicalId: n.physicalId,
+      status: n.status,
+      profileType: p.entity.type,
+      profileProperties: p.properties,
+    };
+  }
+}

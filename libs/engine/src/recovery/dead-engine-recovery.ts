@@ -1,0 +1,117 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CLUSTER_ACTIONS, NODE_BUSY_STATUSES, ROOT_LOGGER, type ActionName, type Logger } from '@grove/core';
+import {
+  ActionRepository,
+  EventRepository,
+  LockRepository,
+  NodeRepository,
+  ServiceRepository,
+  type ActionEntity,
+} from '@grove/db';
+import { EngineClient } from '@grove/rpc';
+import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
+import { events, nodeObject } from '../events/event-writer';
+import { ActionRunner } from '../runner/action-runner';
+
+/**
+ * Actions that may simply run again after their engine died: cluster actions commit each step
+ * atomically, and these node actions are idempotent (a create first adopts what it already made).
+ * The others fail with a reason, because running them twice could do harm.
+ */
+const REQUEUE_AFTER_CRASH: ReadonlySet<ActionName> = new Set<ActionName>([
+  // Cluster actions write each step in one transaction and make no cloud calls outside their
+  // children; one that does (a load-balancer attach) must leave this list.
+  ...CLUSTER_ACTIONS,
+  'NODE_CREATE',
+  'NODE_DELETE',
+  'NODE_CHECK',
+  'NODE_JOIN',
+  'NODE_LEAVE',
+]);
+
+/** An action whose engines keep dying under it fails rather than loop forever. */
+const MAX_TAKEOVERS = 5;
+
+/** An action of ours untouched for three scans (at least 10 s) and not running here was lost; a claim is never that old. */
+const ownOrphanAfterS = (scanIntervalS: number) => Math.max(10, 3 * scanIntervalS);
+
+/** Service rows of dead processes stay listed (state `down`) this long before they are removed. */
+const FORGET_DEAD_SERVICES_AFTER_S = 600;
+
+/**
+ * Finds RUNNING actions whose engine stopped heart-beating and takes them over: back to READY
+ * where running again is safe, else FAILED with "Engine died when executing this action." and
+ * their locks released, so nothing stays RUNNING forever. Any engine may do it; each action is
+ * taken over by exactly one.
+ */
+@Injectable()
+export class DeadEngineRecovery {
+  constructor(
+    @Inject(ENGINE_OPTIONS) private readonly o: EngineOptions,
+    @Inject(ROOT_LOGGER) private readonly log: Logger,
+    private readonly ds: DataSource,
+    private readonly actions: ActionRepository,
+    private readonly locks: LockRepository,
+    private readonly nodes: NodeRepository,
+    private readonly eventRepo: EventRepository,
+    private readonly services: ServiceRepository,
+    private readonly engine: EngineClient,
+    private readonly runner: ActionRunner,
+  ) {}
+
+  async recover(): Promise<number> {
+    const deadAfter = this.o.config.SERVICE_DEAD_AFTER_S;
+    await this.services.reapDead(Math.max(deadAfter, FORGET_DEAD_SERVICES_AFTER_S));
+    let taken = 0;
+    for (const a of await this.actions.runningWithoutLiveOwner(deadAfter)) {
+      if (a.owner === this.o.engineId) continue; // ours: a heartbeat hiccup, not a death
+      if (await this.takeOver(a, 'dead')) taken++;
+    }
+    // Ours in the database but not running here: the write that ended it failed (the database went
+    // away at that moment), or it was abandoned. Without this it would stay RUNNING forever.
+    for (const a of await this.actions.runningOwnedBy(
+      this.o.engineId,
+      ownOrphanAfterS(this.o.config.SCAN_INTERVAL_S),
+    )) {
+      if (!this.runner.isRunning(a.id) && (await this.takeOver(a, 'lost'))) taken++;
+    }
+    return taken;
+  }
+
+  private async takeOver(a: ActionEntity, why: 'dead' | 'lost'): Promise<boolean> {
+    const requeue = REQUEUE_AFTER_CRASH.has(a.action) && a.retries < MAX_TAKEOVERS;
+    const reason =
+      why === 'dead'
+        ? requeue
+          ? 'Its engine died; another engine resumes it.'
+          : 'Engine died when executing this action.'
+        : requeue
+          ? 'Its engine lost track of it; it runs again.'
+          : 'Its engine lost track of it while it ran.';
+    let parents: string[] = [];
+    const done = await this.ds.transaction(async (em) => {
+      if (!(await this.actions.takeOver(a, requeue, reason, em))) return false;
+      if (requeue) return true;
+      await this.locks.releaseAll(a.id, em);
+      const node = a.action.startsWith('NODE_') ? await this.nodes.getById(a.target, em) : null;
+      if (node && NODE_BUSY_STATUSES.includes(node.status)) {
+        await this.nodes.setStatus(node.id, 'ERROR', reason, em);
+        await this.eventRepo.insert(
+          [events.status(a, nodeObject(node), 'ERROR', reason), events.phase(a, nodeObject(node), 'error', reason)],
+          em,
+        );
+      }
+      parents = await this.actions.releaseChild(a.id, em);
+      return true;
+    });
+    if (!done) return false;
+    this.log.warn(
+      { actionId: a.id, action: a.action, deadEngine: a.owner, requeue },
+      'took over an action of a dead engine',
+    );
+    if (requeue) this.engine.announceLater([a.id]);
+    else this.engine.announceLater(await this.actions.wake(parents));
+    return true;
+  }
+}

@@ -1,0 +1,47 @@
+import { Controller, UseFilters } from '@nestjs/common';
+import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { BusErrors, type EngineEvents, type EngineRpc as Contract } from '@grove/rpc';
+import { ActionRunner } from '../runner/action-runner';
+import { NodeDetails } from '../queries/node-details';
+import { ProfileValidation } from '../queries/profile-validation';
+
+/**
+ * What engines answer on the bus. It lives in the engine lib rather than apps/engine because
+ * all-in-one mode loads it into the api process, and apps never import apps.
+ */
+@Controller()
+@UseFilters(BusErrors)
+export class EngineRpc {
+  constructor(
+    private readonly runner: ActionRunner,
+    private readonly details: NodeDetails,
+    private readonly validation: ProfileValidation,
+  ) {}
+
+  /** Work queue: resolves when the action's step ended, which is when the message is acknowledged. */
+  @EventPattern('action.start')
+  start(@Payload() p: EngineEvents['action.start']): Promise<void> {
+    return this.runner.run(p.actionId);
+  }
+
+  @EventPattern('action.cancel')
+  cancel(@Payload() p: EngineEvents['action.cancel']): void {
+    this.runner.cancel(p.actionId);
+  }
+
+  @MessagePattern('node.details')
+  async nodeDetails(@Payload() req: Contract['node.details']['req']): Promise<Contract['node.details']['res']> {
+    return { details: await this.details.one(req.scope, req.nodeId) };
+  }
+
+  @MessagePattern('nodes.details')
+  async nodesDetails(@Payload() req: Contract['nodes.details']['req']): Promise<Contract['nodes.details']['res']> {
+    return { details: await this.details.many(req.scope, req.nodeIds) };
+  }
+
+  @MessagePattern('profile.validate')
+  async validate(@Payload() req: Contract['profile.validate']['req']): Promise<Contract['profile.validate']['res']> {
+    await this.validation.validate(req.spec, req.project);
+    return { valid: true };
+  }
+}

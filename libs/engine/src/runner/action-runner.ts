@@ -1,0 +1,284 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { isClusterAction, ROOT_LOGGER, shortId, sleep, type Logger } from '@grove/core';
+import {
+  ActionRepository,
+  ClusterRepository,
+  EventRepository,
+  LockRepository,
+  NodeRepository,
+  type ActionEntity,
+  type EventEntity,
+} from '@grove/db';
+import { EngineClient } from '@grove/rpc';
+import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
+import { clusterObject, events, nodeObject, type EventObject } from '../events/event-writer';
+import { recordActionEnd } from '../metrics/engine-metrics';
+import type { ActionContext, ClusterActionContext, Interrupt, NodeActionContext } from './action-context';
+import { ActionResult } from './action-result';
+import { HandlerRegistry } from './handler-registry';
+
+/** Raised into a running action's signal when the user cancels it. */
+export class ActionCancelled extends Error {
+  constructor() {
+    super('The action was cancelled.');
+    this.name = 'ActionCancelled';
+  }
+}
+
+/** Raised into a running action's signal at its deadline. */
+export class ActionTimedOut extends Error {
+  constructor(readonly action: ActionEntity) {
+    super(`${action.action} [${shortId(action.id)}] timeout`);
+    this.name = 'ActionTimedOut';
+  }
+}
+
+interface Running {
+  abort: AbortController;
+}
+
+/**
+ * Runs one step of an action through named phases (STYLE C10): claim → lock → load → handler →
+ * settle. A cluster action's step ends when it finishes or parks to wait for its children; it is
+ * claimed again when they have ended. Anything a handler throws is a bug: the action fails with
+ * "Failed to <phase>: …" and the stack goes to the log.
+ */
+@Injectable()
+export class ActionRunner {
+  private readonly running = new Map<string, Running>();
+
+  constructor(
+    @Inject(ENGINE_OPTIONS) private readonly o: EngineOptions,
+    @Inject(ROOT_LOGGER) private readonly rootLog: Logger,
+    private readonly ds: DataSource,
+    private readonly actions: ActionRepository,
+    private readonly locks: LockRepository,
+    private readonly clusters: ClusterRepository,
+    private readonly nodes: NodeRepository,
+    private readonly eventRepo: EventRepository,
+    private readonly registry: HandlerRegistry,
+    private readonly engine: EngineClient,
+  ) {}
+
+  /** Actions this engine is running right now. */
+  get busy(): number {
+    return this.running.size;
+  }
+
+  isRunning(actionId: string): boolean {
+    return this.running.has(actionId);
+  }
+
+  /** Drops every running action: another engine took this one for dead and took them over. */
+  abandonAll(): void {
+    for (const r of this.running.values())
+      r.abort.abort(new Error('This engine was taken for dead; its actions were taken over.'));
+  }
+
+  /** Stops a running action at once if this engine runs it (the user cancelled it). */
+  cancel(actionId: string): void {
+    this.running.get(actionId)?.abort.abort(new ActionCancelled());
+  }
+
+  /** Claims the action and runs its current step; does nothing if another engine has it. */
+  async run(actionId: string): Promise<void> {
+    const action = await this.actions.claim(actionId, this.o.engineId);
+    if (!action) return;
+    const log = this.rootLog.child({
+      actionId: action.id,
+      action: action.action,
+      target: action.target,
+      engineId: this.o.engineId,
+    });
+    const deadline = new Date(action.startTime!.getTime() + action.timeout * 1000);
+    const abort = new AbortController();
+    const timer = setTimeout(
+      () => abort.abort(new ActionTimedOut(action)),
+      Math.max(0, deadline.getTime() - Date.now()),
+    );
+    timer.unref();
+    this.running.set(action.id, { abort });
+    const phase = { name: 'lock' };
+    let target: EventObject | null = null;
+    try {
+      const result = await this.execute(action, abort.signal, deadline, log, phase, (t) => (target = t));
+      phase.name = 'settle';
+      await this.settle(action, result, target, log);
+    } catch (e) {
+      log.error({ err: e, phase: phase.name }, 'action failed with an unexpected error');
+      const reason = `Failed to ${phase.name}: ${e instanceof Error ? e.message : String(e)}`;
+      await this.settle(action, ActionResult.error(reason), target, log).catch((e2: unknown) =>
+        log.error({ err: e2 }, 'could not record the failure'),
+      );
+    } finally {
+      clearTimeout(timer);
+      this.running.delete(action.id);
+    }
+  }
+
+  private async execute(
+    action: ActionEntity,
+    signal: AbortSignal,
+    deadline: Date,
+    log: Logger,
+    phase: { name: string },
+    setTarget: (t: EventObject) => void,
+  ): Promise<ActionResult> {
+    const interrupt: Interrupt =
+      action.control === 'CANCEL' ? 'cancel' : deadline.getTime() <= Date.now() ? 'timeout' : null;
+    // Nothing was started yet: end without touching the target.
+    if (interrupt && action.step === null) {
+      return interrupt === 'cancel'
+        ? ActionResult.cancelled('The action was cancelled.')
+        : ActionResult.error(new ActionTimedOut(action).message);
+    }
+
+    // A parent woken early must stop what it started: its unfinished children are cancelled.
+    if (interrupt && action.step !== null) {
+      const descendants = (await this.actions.tree(action.id)).filter((id) => id !== action.id);
+      const signalled = await this.actions.signalCancel(descendants);
+      this.engine.cancel(signalled);
+    }
+
+    const cluster = isClusterAction(action.action);
+    phase.name = 'lock';
+    const locked = await this.lock(action, cluster);
+    if (locked !== true) return locked;
+
+    phase.name = 'load';
+    const base = {
+      action,
+      step: action.step,
+      children: action.step ? await this.actions.outcomes(action.awaiting) : [],
+      interrupt,
+      signal,
+      deadline,
+      log,
+      engineId: this.o.engineId,
+    } satisfies ActionContext;
+
+    const handler = this.registry.get(action.action);
+    if (cluster) {
+      const c = await this.clusters.getById(action.target);
+      if (!c) return ActionResult.error(`The cluster '${action.target}' could not be found.`);
+      setTarget(clusterObject(c));
+      if (action.step === null)
+        await this.eventRepo.insert([events.phase(action, clusterObject(c), 'start', shortId(action.id))]);
+      phase.name = action.action.toLowerCase();
+      const ctx: ClusterActionContext = { ...base, cluster: c };
+      return handler.run(ctx);
+    }
+    const n = await this.nodes.getById(action.target);
+    if (!n) {
+      return action.action === 'NODE_DELETE'
+        ? ActionResult.ok('Node deleted successfully.')
+        : ActionResult.error(`The node '${action.target}' could not be found.`);
+    }
+    setTarget(nodeObject(n));
+    await this.eventRepo.insert([events.phase(action, nodeObject(n), 'start', shortId(action.id))]);
+    phase.name = action.action.toLowerCase();
+    const ctx: NodeActionContext = { ...base, node: n };
+    return handler.run(ctx);
+  }
+
+  /**
+   * Cluster actions take the cluster lock (CLUSTER_DELETE takes it over). Node actions take the
+   * node's lock; a user's action on a member also shares the cluster lock, so it waits for
+   * cluster actions. A busy lock is tried a few times here, then the action goes back to READY.
+   */
+  private async lock(action: ActionEntity, cluster: boolean): Promise<true | ActionResult> {
+    const { LOCK_RETRY_TIMES: tries, LOCK_RETRY_INTERVAL_MS: pause, SERVICE_DEAD_AFTER_S: dead } = this.o.config;
+    const take = async (): Promise<boolean> => {
+      if (cluster) {
+        return this.locks.acquireCluster(action.target, action.id, 'cluster', dead, action.action === 'CLUSTER_DELETE');
+      }
+      // A user's action on a member also shares its cluster's lock; derived ones run under their parent's.
+      if (action.cause === 'RPC Request') {
+        const node = await this.nodes.getById(action.target);
+        if (node?.clusterId && !(await this.locks.acquireCluster(node.clusterId, action.id, 'node', dead)))
+          return false;
+      }
+      const force = action.action === 'NODE_DELETE' || action.action === 'NODE_OPERATION';
+      return this.locks.acquireNode(action.target, action.id, dead, force);
+    };
+    for (let attempt = 1; ; attempt++) {
+      if (await take()) return true;
+      if (attempt >= tries) break;
+      await sleep(pause / 2 + Math.random() * pause);
+    }
+    const what = cluster ? 'cluster' : 'node';
+    if (action.retries + 1 >= tries) {
+      return ActionResult.error(
+        `Failed in locking ${what} '${action.target}': exceeded maximum number of retries (${tries}).`,
+      );
+    }
+    return ActionResult.retry(`The ${what} is locked by another action; will try again.`);
+  }
+
+  /** Records how the step ended, releases what it held and wakes whoever waited for it. */
+  private async settle(
+    action: ActionEntity,
+    result: ActionResult,
+    target: EventObject | null,
+    log: Logger,
+  ): Promise<void> {
+    if (result.kind === 'waiting') return;
+    if (result.kind === 'retry') {
+      await this.locks.releaseAll(action.id);
+      if (await this.actions.requeue(action.id, this.o.engineId, result.reason)) {
+        setTimeout(() => this.engine.announceLater([action.id]), this.o.config.LOCK_RETRY_INTERVAL_MS).unref();
+      }
+      return;
+    }
+    let parents: string[] = [];
+    const ended = await this.ds.transaction(async (em) => {
+      const end = await this.actions.end(
+        action.id,
+        this.o.engineId,
+        { status: result.status, reason: result.reason, outputs: result.outputs },
+        em,
+      );
+      if (!end.ended) return false;
+      const written: EventEntity[] = (result.effects ? await result.effects(em) : undefined) ?? [];
+      if (target) {
+        written.push(events.phase(action, target, result.status === 'SUCCEEDED' ? 'end' : 'error', result.reason));
+      }
+      if (written.length) await this.eventRepo.insert(written, em);
+      parents = end.parents;
+      if (result.status !== 'SUCCEEDED')
+        parents = await this.skipDependents(action, result.status, result.reason, parents, em);
+      return true;
+    });
+    if (!ended) {
+      log.warn('the action was taken over (force-cancelled or recovered) before it ended here; its result is dropped');
+      return;
+    }
+    recordActionEnd(action, result.status);
+    log.info({ status: result.status, reason: result.reason }, 'action ended');
+    const woken = await this.actions.wake(parents);
+    if (woken.length) this.engine.announceLater(woken);
+  }
+
+  /**
+   * Siblings that were to run after an action that failed or was cancelled (ChildSpec.after: a
+   * replaced node leaves only once its replacement joined) end the same way without running, as
+   * Senlin marks dependents failed; their own dependents follow. Returns the actions left to wake:
+   * the parents waiting on any of them.
+   */
+  private async skipDependents(
+    action: ActionEntity,
+    status: 'FAILED' | 'CANCELLED',
+    reason: string,
+    dependents: string[],
+    em: EntityManager,
+  ): Promise<string[]> {
+    const why = `Not run: ${action.name} ended ${status} (${reason})`;
+    const skipped = await this.actions.endSkipped(dependents, status, why, em);
+    const rest = dependents.filter((id) => !skipped.includes(id));
+    for (const id of skipped) {
+      rest.push(...(await this.skipDependents(action, status, reason, await this.actions.releaseChild(id, em), em)));
+    }
+    return [...new Set(rest)];
+  }
+}

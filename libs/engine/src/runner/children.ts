@@ -1,0 +1,106 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CAUSE_DERIVED, newId, shortId, type NodeActionName } from '@grove/core';
+import { ActionEntity, ActionRepository, EventRepository, NodeRepository, type NodeEntity } from '@grove/db';
+import { EngineClient } from '@grove/rpc';
+import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
+import type { ActionContext } from './action-context';
+import { ActionResult, type Effects } from './action-result';
+
+export interface ChildSpec {
+  action: NodeActionName;
+  /** The node acted on. */
+  target: string;
+  inputs?: Record<string, unknown>;
+  /**
+   * Indexes (in the same plan) of siblings that must succeed before this child starts; if one
+   * fails or is cancelled, this child ends the same way without running.
+   */
+  after?: number[];
+  /** The action's name when Senlin's differs from `<action>_<id8>` (`node_reboot_1a2b3c4d`). */
+  name?: string;
+}
+
+export interface SpawnPlan {
+  /** Where the parent resumes once every child has ended. */
+  step: string;
+  children: ChildSpec[];
+  /** Node rows the children act on that do not exist yet (CLUSTER_CREATE, SCALE_OUT). */
+  newNodes?: NodeEntity[];
+  /** Writes that go with the spawn: the cluster's new status and desired capacity, their events. */
+  effects?: Effects;
+}
+
+/** `node_create_1a2b3c4d`, as Senlin names derived actions. */
+export const childName = (action: NodeActionName, target: string) => `${action.toLowerCase()}_${shortId(target)}`;
+
+/**
+ * Starts the children of a cluster action. In one transaction: new nodes, child actions READY
+ * (or WAITING behind siblings), dependency rows, the parent's effects, and the parent parked
+ * WAITING. The children are announced after commit; if that message is lost, the scan finds them.
+ */
+@Injectable()
+export class Children {
+  constructor(
+    @Inject(ENGINE_OPTIONS) private readonly o: EngineOptions,
+    private readonly ds: DataSource,
+    private readonly actions: ActionRepository,
+    private readonly nodes: NodeRepository,
+    private readonly eventRepo: EventRepository,
+    private readonly engine: EngineClient,
+  ) {}
+
+  async spawn(parent: ActionContext, plan: SpawnPlan): Promise<ActionResult> {
+    const p = parent.action;
+    const now = new Date();
+    const children = plan.children.map((c): ActionEntity => ({
+      id: newId(),
+      name: c.name ?? childName(c.action, c.target),
+      clusterId: p.clusterId,
+      target: c.target,
+      action: c.action,
+      cause: CAUSE_DERIVED,
+      owner: null,
+      interval: -1,
+      startTime: null,
+      endTime: null,
+      timeout: p.timeout,
+      status: c.after?.length ? 'WAITING' : 'READY',
+      statusReason: '',
+      control: null,
+      step: null,
+      awaiting: [],
+      retries: 0,
+      inputs: c.inputs ?? {},
+      outputs: {},
+      data: {},
+      context: p.context,
+      userId: p.userId,
+      project: p.project,
+      domain: p.domain,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    const deps = children.flatMap((child, i) => [
+      { depended: child.id, dependent: p.id },
+      ...(plan.children[i].after ?? []).map((j) => ({ depended: children[j].id, dependent: child.id })),
+    ]);
+    await this.ds.transaction(async (em) => {
+      if (plan.newNodes?.length) await this.nodes.insertMany(plan.newNodes, em);
+      await this.actions.insert(children, em);
+      await this.actions.addDependencies(deps, em);
+      const events = plan.effects ? await plan.effects(em) : undefined;
+      if (events?.length) await this.eventRepo.insert(events, em);
+      const parked = await this.actions.park(
+        p.id,
+        this.o.engineId,
+        plan.step,
+        children.map((c) => c.id),
+        em,
+      );
+      if (!parked) throw new Error(`Action ${p.id} is no longer run by this engine`);
+    });
+    this.engine.announceLater(children.filter((c) => c.status === 'READY').map((c) => c.id));
+    return ActionResult.waiting();
+  }
+}

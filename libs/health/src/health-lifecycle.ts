@@ -1,0 +1,42 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ROOT_LOGGER, type HealthConfig, type Logger } from '@grove/core';
+import { ServiceHeartbeat, ServiceRepository } from '@grove/db';
+
+export const HEALTH_OPTIONS = Symbol('HEALTH_OPTIONS');
+
+export interface HealthOptions {
+  config: HealthConfig;
+  serviceId: string;
+  host: string;
+}
+
+/**
+ * Registers the health-manager in the services table and keeps its heartbeat, so that others see
+ * it and, once health policies exist, take over the clusters of one that died.
+ */
+@Injectable()
+export class HealthLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly heartbeat: ServiceHeartbeat;
+
+  constructor(
+    @Inject(HEALTH_OPTIONS) private readonly o: HealthOptions,
+    @Inject(ROOT_LOGGER) private readonly log: Logger,
+    services: ServiceRepository,
+  ) {
+    this.heartbeat = new ServiceHeartbeat(
+      services,
+      { id: o.serviceId, host: o.host, binary: 'grove-health-manager', topic: 'health-manager' },
+      o.config.HEARTBEAT_INTERVAL_S,
+      log,
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.heartbeat.start();
+    this.log.info({ serviceId: this.o.serviceId }, 'health-manager started');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.heartbeat.stop();
+  }
+}

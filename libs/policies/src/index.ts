@@ -1,0 +1,2 @@
+export * from './policy-type';
+export * from './registry';

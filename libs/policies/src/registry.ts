@@ -1,0 +1,53 @@
+import { ResourceNotFound, resolveSpec, S, specTypeKey } from '@grove/core';
+import { policyTypeKeys, type PolicyType } from './policy-type';
+
+/** Every policy type Grove knows; policy types arrive with the policies issue, one line each. */
+export const POLICY_TYPES: readonly PolicyType<object>[] = [];
+
+const ENVELOPE = {
+  type: S.string('Policy type name.', { required: true }),
+  version: S.string('Policy type version.', { required: true }),
+  description: S.string('What the policy is for.'),
+  properties: S.map('Properties of the policy.', undefined, { required: true }),
+};
+
+export interface ValidatedPolicySpec {
+  type: PolicyType<object>;
+  key: string;
+  properties: Record<string, unknown>;
+}
+
+export class PolicyRegistry {
+  private readonly byKey = new Map<string, PolicyType<object>>();
+
+  /** Refuses to start with two types under one key. */
+  constructor(types: readonly PolicyType<object>[] = POLICY_TYPES) {
+    for (const t of types) {
+      for (const key of policyTypeKeys(t)) {
+        if (this.byKey.has(key)) throw new Error(`Two policy types are registered as '${key}'`);
+        this.byKey.set(key, t);
+      }
+    }
+  }
+
+  /** One entry per `name-version`, as the policy-type list shows them. */
+  keys(): string[] {
+    return [...this.byKey.keys()];
+  }
+
+  get(key: string): PolicyType<object> {
+    const t = this.byKey.get(key);
+    if (!t) throw new ResourceNotFound('policy_type', key);
+    return t;
+  }
+
+  /** Checks a policy spec: envelope and type first, then the properties (SpecError, or 404 for an unknown type). */
+  validate(spec: unknown): ValidatedPolicySpec {
+    const { key } = specTypeKey(spec);
+    const type = this.get(key);
+    const envelope = resolveSpec(ENVELOPE, spec);
+    const properties = resolveSpec(type.properties, envelope.properties);
+    type.checkProperties?.(properties);
+    return { type, key, properties };
+  }
+}

@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import type { ContainerDriver, Server } from '@grove/drivers';
+import { ProfileError, type HostNode, type ProfileContext, type ProfileNode } from '../profile-type';
+import type { DockerContainerProps } from './docker-container.properties';
+
+/** The profile types whose nodes can run Docker (Senlin's `_VALID_HOST_TYPES`). */
+export const HOST_TYPES = ['os.nova.server', 'os.heat.stack'] as const;
+
+/** `os.nova.server` from the key `os.nova.server-1.0`. */
+export const typeName = (key: string): string => key.replace(/-[^-]*$/, '');
+
+/**
+ * The member of a host cluster that runs a node's container. Senlin picks one at random; Grove
+ * picks by a hash of the node id over the members sorted by id. That spreads containers over the
+ * hosts as a random pick does, but the same node gets the same host for as long as the members
+ * stay the same, so a create retried after a crash goes back to where the first attempt went and
+ * tests are repeatable.
+ */
+export function pickMember<T extends Pick<HostNode, 'id'>>(members: readonly T[], nodeId: string): T | null {
+  if (!members.length) return null;
+  const sorted = [...members].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const n = createHash('sha256').update(nodeId).digest().readUInt32BE(0);
+  return sorted[n % sorted.length];
+}
+
+/** The server's fixed IPv4 address on the network named `private`, where Senlin looks for the Docker daemon. */
+export function privateFixedIp(server: Pick<Server, 'addresses'>): string | null {
+  const found = (server.addresses.private ?? []).find((a) => a.version === 4 && a.type === 'fixed');
+  return found?.addr ?? null;
+}
+
+/** The Docker Engine API of a host address. */
+export const dockerEndpoint = (ip: string, port: number): string => `http://${ip}:${port}`;
+
+/** The host the spec names: the node itself, or the chosen ACTIVE member of the cluster. */
+export async function resolveHost(
+  ctx: ProfileContext,
+  node: ProfileNode,
+  props: DockerContainerProps,
+): Promise<HostNode> {
+  if (props.host_node) {
+    const host = await ctx.nodes.findNode(node.project, props.host_node);
+    if (!host) throw new ProfileError(`The host node '${props.host_node}' could not be found.`);
+    return host;
+  }
+  const members = await ctx.nodes.clusterMembers(node.project, props.host_cluster!);
+  if (!members) throw new ProfileError(`The host cluster '${props.host_cluster}' could not be found.`);
+  const host = pickMember(
+    members.filter((m) => m.status === 'ACTIVE' && m.physicalId),
+    node.id,
+  );
+  if (!host) throw new ProfileError(`The cluster (${props.host_cluster}) contains no active nodes`);
+  return host;
+}
+
+/** The address of a host's Docker daemon: its server's private fixed IP, or its stack's `fixed_ip` output. */
+export async function hostIp(ctx: ProfileContext, host: HostNode): Promise<string> {
+  const type = typeName(host.profileType);
+  if (!(HOST_TYPES as readonly string[]).includes(type)) {
+    throw new ProfileError(`Type of host node (${type}) is not supported`);
+  }
+  if (!host.physicalId)
+    throw new ProfileError(`The host node '${host.name}' has no ${type === 'os.heat.stack' ? 'stack' : 'server'}.`);
+  if (type === 'os.nova.server') {
+    const server = await ctx.cloud.compute.getServer(host.physicalId, ctx.signal);
+    if (!server)
+      throw new ProfileError(`The server ${host.physicalId} of host node '${host.name}' could not be found.`);
+    const ip = privateFixedIp(server);
+    if (!ip) throw new ProfileError('Unable to determine the IP address of host node');
+    return ip;
+  }
+  const stack = await ctx.cloud.orchestration.getStack(host.physicalId, ctx.signal);
+  if (!stack) throw new ProfileError(`The stack ${host.physicalId} of host node '${host.name}' could not be found.`);
+  const ip = stack.outputs.fixed_ip;
+  if (typeof ip !== 'string' || !ip)
+    throw new ProfileError("Output 'fixed_ip' is missing from the provided stack node");
+  return ip;
+}
+
+/** Where the node's container was started, as create recorded it in the node's data. */
+export interface ContainerHost {
+  host_node: string;
+  host_ip: string;
+}
+
+export const recordedHost = (node: ProfileNode): ContainerHost | null => {
+  const { host_node, host_ip } = node.data as Partial<ContainerHost>;
+  return typeof host_node === 'string' && typeof host_ip === 'string' ? { host_node, host_ip } : null;
+};
+
+/** Every host the spec allows, with its Docker driver; hosts whose address cannot be found are skipped. */
+export async function candidateHosts(
+  ctx: ProfileContext,
+  node: ProfileNode,
+  props: DockerContainerProps,
+): Promise<{ host: ContainerHost; docker: ContainerDriver }[]> {
+  let hosts: HostNode[];
+  if (props.host_node) {
+    const host = await ctx.nodes.findNode(node.project, props.host_node);
+    hosts = host ? [host] : [];
+  } else {
+    hosts = (await ctx.nodes.clusterMembers(node.project, props.host_cluster!)) ?? [];
+  }
+  const out: { host: ContainerHost; docker: ContainerDriver }[] = [];
+  for (const h of hosts) {
+    try {
+      const ip = await hostIp(ctx, h);
+      out.push({ host: { host_node: h.id, host_ip: ip }, docker: ctx.cloud.docker(dockerEndpoint(ip, props.port)) });
+    } catch (e) {
+      if (!(e instanceof ProfileError)) throw e;
+      ctx.log.warn({ host: h.id, err: e.message }, 'skipping a host whose Docker address is unknown');
+    }
+  }
+  return out;
+}
+
+/**
+ * The Docker daemon that has the node's container: the one create recorded, or, for a node
+ * whose create never finished (no data), whichever allowed host knows the container id.
+ * Null when no host has it.
+ */
+export async function locateContainer(
+  ctx: ProfileContext,
+  node: ProfileNode,
+  props: DockerContainerProps,
+  containerId: string,
+): Promise<{ host: ContainerHost; docker: ContainerDriver } | null> {
+  const recorded = recordedHost(node);
+  if (recorded) return { host: recorded, docker: ctx.cloud.docker(dockerEndpoint(recorded.host_ip, props.port)) };
+  for (const c of await candidateHosts(ctx, node, props)) {
+    if (await c.docker.inspect(containerId, ctx.signal)) return c;
+  }
+  return null;
+}

@@ -1,0 +1,271 @@
+import { SpecError } from '@grove/core';
+import type { CloudDrivers, ServerCreate, ServerNetwork } from '@grove/drivers';
+import { nodeTags, ProfileError, type CreateResult, type ProfileContext, type ProfileNode } from '../profile-type';
+import type { NovaNetworkProps, NovaServerProps } from './nova-server.properties';
+
+/** How long one server may take to become ACTIVE or go away (Senlin's default_nova_timeout). */
+export const NOVA_TIMEOUT_MS = 600_000;
+
+/** A port or floating IP the profile made for a server, remembered in `node.data.internal_ports`. */
+export interface InternalPort {
+  id: string;
+  /** The `networks` entry the port was made for, so a later update can tell which port to unplug. */
+  network?: NovaNetworkProps;
+  /** The floating IP made for this port, deleted with it. */
+  floating?: { id: string; remove: boolean };
+}
+
+/** Resolves a flavor, image or keypair, or says which one is missing in Senlin's words. */
+async function lookup<T>(what: string, ident: string, find: () => Promise<T | null>): Promise<T> {
+  const found = await find();
+  if (!found) throw new SpecError(what, `The specified ${what} '${ident}' could not be found.`);
+  return found;
+}
+
+/** Checks that everything a spec names exists in the cloud (profile create and validate). */
+export async function validateServerSpec(
+  cloud: CloudDrivers,
+  props: NovaServerProps,
+  signal?: AbortSignal,
+): Promise<void> {
+  await lookup('flavor', props.flavor, () => cloud.compute.findFlavor(props.flavor, signal));
+  if (props.image) await lookup('image', props.image, () => cloud.image.findImage(props.image!, signal));
+  if (props.key_name)
+    await lookup('key_name', props.key_name, () => cloud.compute.findKeypair(props.key_name!, signal));
+  if (
+    !props.image &&
+    !props.block_device_mapping_v2?.some((b) => Number(b.boot_index) === 0 || b.source_type === 'image')
+  ) {
+    throw new SpecError('image', "Either 'image' or a bootable 'block_device_mapping_v2' must be given.");
+  }
+  for (const [i, n] of (props.networks ?? []).entries()) {
+    if (!n.network && !n.port) {
+      throw new SpecError(`networks[${i}]`, "One of 'network' and 'port' must be provided.");
+    }
+    if (n.port && (n.fixed_ip || n.security_groups?.length || n.vnic_type)) {
+      throw new SpecError(
+        `networks[${i}]`,
+        "'fixed_ip', 'security_groups' and 'vnic_type' cannot be used with 'port'.",
+      );
+    }
+    if (n.network) await lookup('network', n.network, () => cloud.network.findNetwork(n.network!, signal));
+    if (n.port) await lookup('port', n.port, () => cloud.network.getPort(n.port!, signal));
+    if (n.floating_network) {
+      await lookup('floating_network', n.floating_network, () =>
+        cloud.network.findNetwork(n.floating_network!, signal),
+      );
+    }
+  }
+}
+
+/** The server name a node gets: the spec's `name`, else the node's name. */
+export const serverName = (node: ProfileNode, props: NovaServerProps): string => props.name ?? node.name;
+
+/** Nova wants string metadata; user values are stringified, then the node's tags laid on top. */
+export function serverMetadata(node: ProfileNode, props: NovaServerProps): Record<string, string> {
+  const meta: Record<string, string> = {};
+  for (const [k, v] of Object.entries(props.metadata ?? {})) meta[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  return { ...meta, ...nodeTags(node) };
+}
+
+/**
+ * A network entry needs a port of its own when it asks for something Nova cannot do with a bare
+ * network id (security groups, vnic type, a subnet, a floating IP); otherwise Nova makes the port.
+ */
+export const needsOwnPort = (n: NovaNetworkProps) =>
+  !n.port && !!(n.security_groups?.length || n.vnic_type || n.subnet || n.floating_network || n.floating_ip);
+
+/** What Nova is given for each network entry; ports made on the way are pushed to `made`. */
+export async function plugNetworks(
+  ctx: ProfileContext,
+  node: ProfileNode,
+  networks: NovaNetworkProps[],
+  made: InternalPort[],
+): Promise<ServerNetwork[]> {
+  const { network } = ctx.cloud;
+  const out: ServerNetwork[] = [];
+  for (const n of networks) {
+    if (n.port) {
+      out.push({ port: n.port });
+      continue;
+    }
+    const net = await network.findNetwork(n.network!, ctx.signal);
+    if (!net) throw new ProfileError(`The specified network '${n.network}' could not be found.`);
+    if (!needsOwnPort(n)) {
+      out.push(n.fixed_ip ? { uuid: net.id, fixed_ip: n.fixed_ip } : { uuid: net.id });
+      continue;
+    }
+    const subnet = n.subnet ? await network.findSubnet(n.subnet, ctx.signal) : null;
+    if (n.subnet && !subnet) throw new ProfileError(`The specified subnet '${n.subnet}' could not be found.`);
+    const groups: string[] = [];
+    for (const g of n.security_groups ?? []) {
+      const sg = await network.findSecurityGroup(g, ctx.signal);
+      if (!sg) throw new ProfileError(`The specified security group '${g}' could not be found.`);
+      groups.push(sg.id);
+    }
+    const fixed =
+      n.fixed_ip || subnet
+        ? [{ ...(n.fixed_ip && { ip_address: n.fixed_ip }), ...(subnet && { subnet_id: subnet.id }) }]
+        : undefined;
+    const port = await network.createPort(
+      { networkId: net.id, name: `${node.name}-port`, fixedIps: fixed, securityGroups: groups, vnicType: n.vnic_type },
+      ctx.signal,
+    );
+    made.push({ id: port.id, network: n });
+    out.push({ port: port.id });
+  }
+  return out;
+}
+
+/** Attaches the floating IPs that network entries ask for, once the server is up. */
+export async function attachFloatingIps(
+  ctx: ProfileContext,
+  networks: NovaNetworkProps[],
+  ports: InternalPort[],
+): Promise<void> {
+  let i = 0;
+  for (const n of networks) {
+    if (!needsOwnPort(n)) continue;
+    const port = ports[i++];
+    if (n.floating_ip) {
+      const fip = await ctx.cloud.network.findFloatingIp(n.floating_ip, ctx.signal);
+      if (!fip) throw new ProfileError(`The specified floating IP '${n.floating_ip}' could not be found.`);
+      await ctx.cloud.network.updateFloatingIp(fip.id, port.id, ctx.signal);
+      port.floating = { id: fip.id, remove: false };
+    } else if (n.floating_network) {
+      const net = await ctx.cloud.network.findNetwork(n.floating_network, ctx.signal);
+      if (!net) throw new ProfileError(`The specified network '${n.floating_network}' could not be found.`);
+      const fip = await ctx.cloud.network.createFloatingIp({ networkId: net.id, portId: port.id }, ctx.signal);
+      port.floating = { id: fip.id, remove: true };
+    }
+  }
+}
+
+/** Deletes ports and floating IPs the profile made; best effort, returns what could not be deleted. */
+export async function releasePorts(ctx: ProfileContext, ports: readonly InternalPort[]): Promise<string[]> {
+  const left: string[] = [];
+  for (const p of ports) {
+    try {
+      if (p.floating?.remove) await ctx.cloud.network.deleteFloatingIp(p.floating.id, ctx.signal);
+      else if (p.floating) await ctx.cloud.network.updateFloatingIp(p.floating.id, null, ctx.signal);
+      await ctx.cloud.network.deletePort(p.id, ctx.signal);
+    } catch (e) {
+      ctx.log.warn({ port: p.id, err: (e as Error).message }, 'could not delete a port made for a server');
+      left.push(p.id);
+    }
+  }
+  return left;
+}
+
+async function buildRequest(ctx: ProfileContext, node: ProfileNode, props: NovaServerProps, ports: InternalPort[]) {
+  const { compute, image } = ctx.cloud;
+  const flavor = await compute.findFlavor(props.flavor, ctx.signal);
+  if (!flavor) throw new ProfileError(`The specified flavor '${props.flavor}' could not be found.`);
+  const req: ServerCreate = {
+    name: serverName(node, props),
+    flavorRef: flavor.id,
+    metadata: serverMetadata(node, props),
+    diskConfig: props.auto_disk_config ? 'AUTO' : 'MANUAL',
+  };
+  if (props.image) {
+    const img = await image.findImage(props.image, ctx.signal);
+    if (!img) throw new ProfileError(`The specified image '${props.image}' could not be found.`);
+    req.imageRef = img.id;
+  }
+  if (props.key_name) {
+    if (!(await compute.findKeypair(props.key_name, ctx.signal))) {
+      throw new ProfileError(`The specified key_name '${props.key_name}' could not be found.`);
+    }
+    req.keyName = props.key_name;
+  }
+  if (props.block_device_mapping_v2) req.blockDeviceMappingV2 = await resolveBdm(ctx, props.block_device_mapping_v2);
+  if (props.user_data !== undefined) req.userData = Buffer.from(props.user_data).toString('base64');
+  if (props.security_groups?.length) req.securityGroups = props.security_groups;
+  if (props.personality?.length) req.personality = props.personality;
+  if (props.config_drive !== undefined) req.configDrive = props.config_drive;
+  if (props.admin_pass) req.adminPass = props.admin_pass;
+  // A placement policy's choice (node.data.placement) wins over the spec's zone.
+  const placement = (node.data.placement ?? {}) as { zone?: string; servergroup?: string };
+  const zone = placement.zone ?? props.availability_zone;
+  if (zone) req.availabilityZone = zone;
+  const hints = {
+    ...(props.scheduler_hints ?? {}),
+    ...(placement.servergroup ? { group: placement.servergroup } : {}),
+  };
+  if (Object.keys(hints).length) req.schedulerHints = hints;
+  if (props.networks?.length) req.networks = await plugNetworks(ctx, node, props.networks, ports);
+  return req;
+}
+
+/** Image names in block devices become ids, as Nova only takes ids. */
+async function resolveBdm(ctx: ProfileContext, bdms: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for (const b of bdms) {
+    const d: Record<string, unknown> = Object.fromEntries(
+      Object.entries(b).filter(([, v]) => v !== undefined && v !== null),
+    );
+    if (d.source_type === 'image' && typeof d.uuid === 'string') {
+      const img = await ctx.cloud.image.findImage(d.uuid, ctx.signal);
+      if (!img) throw new ProfileError(`The specified image '${String(d.uuid)}' could not be found.`);
+      d.uuid = img.id;
+    }
+    out.push(d);
+  }
+  return out;
+}
+
+/**
+ * Boots a server for the node and waits until it is ACTIVE. When the server cannot be made, what
+ * was made for it is deleted again; the ProfileError's physicalId names a server only if that
+ * cleanup failed, so the node never points at a server that does not exist. A node that already
+ * points at a server (an earlier attempt's, found by its tags after a crash) waits for that server
+ * instead of booting another, as the Heat and Docker profiles do.
+ */
+export async function createServer(
+  ctx: ProfileContext,
+  node: ProfileNode,
+  props: NovaServerProps,
+): Promise<CreateResult> {
+  const ports: InternalPort[] = [];
+  let serverId: string | null = node.physicalId;
+  try {
+    if (!serverId)
+      serverId = (await ctx.cloud.compute.createServer(await buildRequest(ctx, node, props, ports), ctx.signal)).id;
+    const server = await ctx.cloud.compute.waitForServer(serverId, ['ACTIVE'], ctx.waitOptions(NOVA_TIMEOUT_MS));
+    if (props.networks?.length) await attachFloatingIps(ctx, props.networks, ports);
+    const data: Record<string, unknown> = {};
+    if (server.availabilityZone)
+      data.placement = { ...((node.data.placement as object) ?? {}), zone: server.availabilityZone };
+    if (ports.length) data.internal_ports = ports;
+    return { physicalId: serverId, data };
+  } catch (e) {
+    if (ctx.signal.aborted && !serverId) throw e;
+    const reason = `Failed in creating server: ${(e as Error).message}`;
+    const left = await cleanUp(ctx, serverId, ports);
+    throw new ProfileError(reason, left);
+  }
+}
+
+/** Deletes a server that failed to build and the ports made for it; returns the server id if it stays. */
+async function cleanUp(ctx: ProfileContext, serverId: string | null, ports: InternalPort[]): Promise<string | null> {
+  // Clean-up must happen even when the action was cancelled, so it does not use ctx.signal.
+  const wait = { ...ctx.waitOptions(NOVA_TIMEOUT_MS), signal: undefined };
+  let left: string | null = null;
+  if (serverId) {
+    try {
+      await ctx.cloud.compute.deleteServer(serverId);
+      await ctx.cloud.compute.waitForServerGone(serverId, wait);
+    } catch (e) {
+      ctx.log.warn({ server: serverId, err: (e as Error).message }, 'could not delete a server that failed to build');
+      left = serverId;
+    }
+  }
+  await releasePorts({ ...ctx, signal: new AbortController().signal }, ports);
+  return left;
+}
+
+/** Servers tagged with this node's id, whatever their state (crash recovery). */
+export async function findServers(ctx: ProfileContext, node: ProfileNode, props: NovaServerProps): Promise<string[]> {
+  const servers = await ctx.cloud.compute.listServers({ name: serverName(node, props) }, ctx.signal);
+  return servers.filter((s) => s.metadata.cluster_node_id === node.id).map((s) => s.id);
+}

@@ -1,0 +1,2 @@
+export * from './engine.contract';
+export * from './routes';

@@ -1,0 +1,195 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { freePort } from '@grove/core';
+import { deleteTestQueues, TEST_AMQP_URL, testQueuePrefix } from './broker';
+import { createEmptyDatabase, dropTestDatabase } from './database';
+
+/** The repository root (where package.json is), from source or from dist. */
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) || existsSync(join(dir, 'project.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the repository root');
+    dir = up;
+  }
+  return dir;
+}
+const ROOT = repoRoot();
+
+export { freePort };
+
+export interface GroveProcess {
+  name: string;
+  child: ChildProcess;
+  logFile: string;
+  /** Its ops (or api) base URL. */
+  url: string;
+}
+
+export interface GroveProcesses {
+  apiUrl: string;
+  simUrl: string;
+  simAuthUrl: string;
+  simDockerPort: number;
+  dbUrl: string;
+  prefix: string;
+  engines: GroveProcess[];
+  all: GroveProcess[];
+  /** The last lines each process logged, for a failing test's message. */
+  logs(lines?: number): string;
+  /** Starts one more engine. */
+  addEngine(): Promise<GroveProcess>;
+  stop(): Promise<void>;
+}
+
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  child?: ChildProcess,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`${what}: the process exited with ${child.exitCode}`);
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what}: not ready after ${timeoutMs} ms`);
+}
+
+const ok = async (url: string) => (await fetch(url)).status === 200;
+
+/**
+ * Grove as it runs in production: the built apps (npm run build) as separate processes, one api,
+ * `engines` engines and a health-manager, on real Postgres (a fresh database migrated with
+ * `npm run migrate`) and RabbitMQ (queues of their own), with a cloud simulator process.
+ */
+export async function startGroveProcesses(
+  o: { engines?: number; env?: Record<string, string>; label?: string } = {},
+): Promise<GroveProcesses> {
+  const dir = mkdtempSync(join(tmpdir(), 'grove-e2e-'));
+  const db = await createEmptyDatabase(o.label ?? 'e2e');
+  const prefix = testQueuePrefix(o.label ?? 'e2e');
+  const procs: GroveProcess[] = [];
+  const [simPort, dockerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const common: Record<string, string> = {
+    DATABASE_URL: db.url,
+    AMQP_URL: TEST_AMQP_URL,
+    AMQP_PREFIX: prefix,
+    AMQP_QUEUE_EXPIRES_S: '300',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
+    HEARTBEAT_INTERVAL_S: '1',
+    SERVICE_DEAD_AFTER_S: '5',
+    SCAN_INTERVAL_S: '1',
+    READY_RESCAN_AFTER_S: '3',
+    OPS_HOST: '127.0.0.1',
+    CLOUD_AUTH_URL: `http://127.0.0.1:${simPort}/identity/v3`,
+    CLOUD_PASSWORD: 'secret',
+    CLOUD_POLL_MIN_MS: '20',
+    CLOUD_POLL_MAX_MS: '500',
+    ...o.env,
+  };
+
+  const start = async (
+    name: string,
+    script: string,
+    env: Record<string, string>,
+    ready: string,
+  ): Promise<GroveProcess> => {
+    const logFile = join(dir, `${name}.log`);
+    const out = createWriteStream(logFile);
+    const child = spawn(process.execPath, [join(ROOT, script)], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...common, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.pipe(out);
+    child.stderr!.pipe(out);
+    const p = { name, child, logFile, url: ready.replace(/\/[a-z]+$/, '') };
+    procs.push(p);
+    await waitFor(name, () => ok(ready), 30_000, child);
+    return p;
+  };
+
+  const migrated = spawn(process.execPath, [join(ROOT, 'dist/libs/db/src/migrate.js')], {
+    env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url },
+    stdio: 'inherit',
+  });
+  await new Promise<void>((resolve, reject) =>
+    migrated.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run migrate exited with ${code}`)))),
+  );
+
+  await start(
+    'cloud-simulator',
+    'dist/apps/cloud-simulator/src/main.js',
+    { SIMULATOR_PORT: String(simPort), SIMULATOR_DOCKER_PORT: String(dockerPort), SIMULATOR_HOST: '127.0.0.1' },
+    `http://127.0.0.1:${simPort}/identity/v3`,
+  );
+  await start(
+    'api',
+    'dist/apps/api/src/main.js',
+    { API_PORT: String(apiPort), API_HOST: '127.0.0.1' },
+    `http://127.0.0.1:${apiPort}/healthz`,
+  );
+  const engines: GroveProcess[] = [];
+  const addEngine = async () => {
+    const port = await freePort();
+    const e = await start(
+      `engine-${engines.length + 1}`,
+      'dist/apps/engine/src/main.js',
+      { OPS_PORT: String(port) },
+      `http://127.0.0.1:${port}/readyz`,
+    );
+    engines.push(e);
+    return e;
+  };
+  for (let i = 0; i < (o.engines ?? 1); i++) await addEngine();
+  const hmPort = await freePort();
+  await start(
+    'health-manager',
+    'dist/apps/health-manager/src/main.js',
+    { OPS_PORT: String(hmPort) },
+    `http://127.0.0.1:${hmPort}/readyz`,
+  );
+  await waitFor('api readiness', () => ok(`http://127.0.0.1:${apiPort}/readyz`), 30_000);
+
+  return {
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    simUrl: `http://127.0.0.1:${simPort}`,
+    simAuthUrl: common.CLOUD_AUTH_URL,
+    simDockerPort: dockerPort,
+    dbUrl: db.url,
+    prefix,
+    engines,
+    all: procs,
+    addEngine,
+    logs(lines = 40) {
+      return procs
+        .map((p) => {
+          const text = readFileSync(p.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+          return `----- ${p.name} (${p.logFile}) -----\n${text}`;
+        })
+        .join('\n');
+    },
+    async stop() {
+      await Promise.all(
+        procs.map(
+          (p) =>
+            new Promise<void>((resolve) => {
+              if (p.child.exitCode !== null || p.child.signalCode !== null) return resolve();
+              const t = setTimeout(() => p.child.kill('SIGKILL'), 15_000);
+              p.child.once('exit', () => {
+                clearTimeout(t);
+                resolve();
+              });
+              p.child.kill('SIGTERM');
+            }),
+        ),
+      );
+      await dropTestDatabase(db.name);
+      await deleteTestQueues(prefix);
+    },
+  };
+}
