@@ -1,5 +1,12 @@
 import type { EntityManager } from 'typeorm';
-import { formatNodeName, newId, type ClusterStatus, type NodeStatus, type SizeBounds } from '@grove/core';
+import {
+  checkSizeParams,
+  formatNodeName,
+  newId,
+  type ClusterStatus,
+  type NodeStatus,
+  type SizeBounds,
+} from '@grove/core';
 import {
   type ClusterEntity,
   NodeEntity,
@@ -46,6 +53,16 @@ export const sizeBounds = (c: Pick<ClusterEntity, 'minSize' | 'maxSize' | 'desir
   maxSize: c.maxSize,
   desiredCapacity: c.desiredCapacity,
 });
+
+/**
+ * Why the cluster may not have `desired` members, or null when it may: the strict check every
+ * action that adds or removes a known number of members makes before it touches anything.
+ */
+export const strictSizeProblem = (
+  c: Pick<ClusterEntity, 'minSize' | 'maxSize' | 'desiredCapacity'>,
+  desired: number,
+  maxNodesPerCluster: number,
+): string | null => checkSizeParams({ cluster: sizeBounds(c), desired, strict: true, maxNodesPerCluster });
 
 /**
  * Senlin's verdict on a cluster after an action: fewer ACTIVE members than min_size is ERROR,

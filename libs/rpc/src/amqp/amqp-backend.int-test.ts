@@ -29,8 +29,11 @@ function gate(): { wait: Promise<void>; open: () => void } {
 
 type Seen = { pattern: string; data: { n?: number } };
 
-/** A server's record of what it handled, and a hook deciding how long each handler takes. */
-function recorder(o: { hold?: (s: Seen) => Promise<void> } = {}) {
+/**
+ * A server's record of what it handled, and hooks deciding how long each handler takes: `hold`
+ * for work messages, `holdCall` for `slow` calls (which otherwise sleep their `ms`).
+ */
+function recorder(o: { hold?: (s: Seen) => Promise<void>; holdCall?: () => Promise<void> } = {}) {
   const work: Seen[] = [];
   const broadcasts: Seen[] = [];
   const rpcs: Seen[] = [];
@@ -52,7 +55,7 @@ function recorder(o: { hold?: (s: Seen) => Promise<void> } = {}) {
     async rpc(pattern, data) {
       const d = data as { n?: number; ms?: number };
       rpcs.push({ pattern, data: d });
-      if (pattern === 'slow') await sleep(d.ms ?? 0);
+      if (pattern === 'slow') await (o.holdCall ? o.holdCall() : sleep(d.ms ?? 0));
       if (pattern === 'missing') throw new ResourceNotFound('node', 'n-1');
       if (pattern === 'bug') throw new Error('a secret stack trace');
       return { echo: d };
@@ -404,32 +407,38 @@ describe('AmqpBackend', () => {
       expect(a.rpcs.map((r) => r.data.n)).toEqual([2]);
     });
 
+    // rabbitmqctl takes a second or more to close a connection, so the handlers below are held
+    // until the drop is done rather than given a sleep the drop might outlast.
     it('fails a call at once with ServiceUnavailable when its reply can no longer arrive', async () => {
       const t = scope();
-      const a = recorder();
+      const stuck = gate();
+      const a = recorder({ holdCall: () => stuck.wait });
       await t.serve('a', a);
       const client = t.bus('client');
-      const call = client.call('engine', 'slow', { ms: 1_000 }, 8_000).catch((x: unknown) => x);
+      const call = client.call('engine', 'slow', {}, 8_000).catch((x: unknown) => x);
       await until('a works on it', () => a.rpcs.length === 1);
-      const t0 = Date.now();
       expect(await t.drop('client')).toBe(1);
+      const t0 = Date.now();
       const e = await call;
+      stuck.open(); // a answers now, to a reply queue that is gone
       expect(e).toBeInstanceOf(ServiceUnavailable);
       expect(Date.now() - t0).toBeLessThan(1_000);
     });
 
     it("answers a call whose server's connection died mid-request, from another server", async () => {
       const t = scope();
-      const a = recorder();
+      const stuck = gate();
+      const a = recorder({ holdCall: () => stuck.wait });
       const b = recorder();
       await t.serve('a', a);
       const client = t.bus('client');
-      const call = client.call('engine', 'slow', { ms: 1_500 }, 8_000);
+      const call = client.call('engine', 'slow', { ms: 10 }, 8_000);
       await until('a works on it', () => a.rpcs.length === 1);
       await t.serve('b', b);
       expect(await t.drop('a')).toBe(1);
-      expect(await call).toEqual({ echo: { ms: 1_500 } });
+      expect(await call).toEqual({ echo: { ms: 10 } });
       expect(b.rpcs).toHaveLength(1);
+      stuck.open();
     });
   });
 });

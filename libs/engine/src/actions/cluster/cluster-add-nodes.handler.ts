@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { checkSizeParams, type ActionInputs } from '@grove/core';
+import { type ActionInputs } from '@grove/core';
 import { ClusterRepository, NodeRepository } from '@grove/db';
 import { Children } from '../../runner/children';
 import { HandlesAction, type ClusterActionHandler } from '../../runner/handler-registry';
 import type { ClusterActionContext } from '../../runner/action-context';
 import { ActionResult } from '../../runner/action-result';
-import { evaluateCluster, sizeBounds } from '../status';
+import { evaluateCluster, strictSizeProblem } from '../status';
 import { Membership, succeededTargets } from './membership';
 import { childrenFailed, conclude, describeFailures } from './outcomes';
 
@@ -55,12 +55,7 @@ export class ClusterAddNodesHandler implements ClusterActionHandler {
     if (errors.length) return ActionResult.error(errors.join('\n'));
 
     const { total } = await this.nodes.countMembers(cluster.id);
-    const problem = checkSizeParams({
-      cluster: sizeBounds(cluster),
-      desired: total + ids.length,
-      strict: true,
-      maxNodesPerCluster: this.members.maxNodesPerCluster,
-    });
+    const problem = strictSizeProblem(cluster, total + ids.length, this.members.maxNodesPerCluster);
     if (problem) return ActionResult.error(problem);
     if (!ids.length) return this.members.nothingToDo(ctx, 'CLUSTER_ADD_NODES', 'Completed adding nodes.');
 

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { checkSizeParams, type ActionInputs } from '@grove/core';
+import { type ActionInputs } from '@grove/core';
 import { ClusterRepository, NodeRepository } from '@grove/db';
 import { HandlesAction, type ClusterActionHandler } from '../../runner/handler-registry';
 import type { ClusterActionContext } from '../../runner/action-context';
 import { ActionResult } from '../../runner/action-result';
-import { evaluateCluster, sizeBounds } from '../status';
+import { evaluateCluster, strictSizeProblem } from '../status';
 import { Membership, succeededTargets } from './membership';
 import { childrenFailed, conclude, describeFailures } from './outcomes';
 import { deletionSettings } from './scaling';
@@ -56,12 +56,7 @@ export class ClusterDelNodesHandler implements ClusterActionHandler {
     if (!victims.length) return this.members.nothingToDo(ctx, 'CLUSTER_DEL_NODES', OK);
 
     const { total } = await this.nodes.countMembers(cluster.id);
-    const problem = checkSizeParams({
-      cluster: sizeBounds(cluster),
-      desired: total - victims.length,
-      strict: true,
-      maxNodesPerCluster: this.members.maxNodesPerCluster,
-    });
+    const problem = strictSizeProblem(cluster, total - victims.length, this.members.maxNodesPerCluster);
     if (problem) return ActionResult.error(problem);
 
     if (!(await this.members.grace(ctx, settings.gracePeriodS))) return this.members.graceInterrupted(ctx);

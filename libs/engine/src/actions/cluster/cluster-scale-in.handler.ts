@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { checkSizeParams } from '@grove/core';
 import { ClusterRepository, NodeRepository } from '@grove/db';
 import { HandlesAction, type ClusterActionHandler } from '../../runner/handler-registry';
 import type { ClusterActionContext } from '../../runner/action-context';
 import { ActionResult } from '../../runner/action-result';
-import { setClusterStatus, sizeBounds } from '../status';
+import { setClusterStatus, strictSizeProblem } from '../status';
 import { Membership } from './membership';
 import { deletionSettings, scaleInCount } from './scaling';
 
@@ -38,12 +37,7 @@ export class ClusterScaleInHandler implements ClusterActionHandler {
     const chosen = asked.candidates.length ? await this.members.victims(cluster.id, total, asked.candidates) : null;
     const count = chosen ? chosen.length : Math.min(asked.count, total);
     const desired = total - count;
-    const problem = checkSizeParams({
-      cluster: sizeBounds(cluster),
-      desired,
-      strict: true,
-      maxNodesPerCluster: this.members.maxNodesPerCluster,
-    });
+    const problem = strictSizeProblem(cluster, desired, this.members.maxNodesPerCluster);
     if (problem) return ActionResult.error(problem);
     if (count === 0) {
       return this.members.nothingToDo(ctx, 'CLUSTER_SCALE_IN', 'Cluster scaling succeeded.', {

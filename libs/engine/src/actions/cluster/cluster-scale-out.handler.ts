@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { checkSizeParams } from '@grove/core';
 import { ClusterRepository, NodeRepository } from '@grove/db';
 import { HandlesAction, type ClusterActionHandler } from '../../runner/handler-registry';
 import type { ClusterActionContext } from '../../runner/action-context';
 import { ActionResult } from '../../runner/action-result';
-import { setClusterStatus, sizeBounds } from '../status';
+import { setClusterStatus, strictSizeProblem } from '../status';
 import { Membership } from './membership';
 import { scaleOutCount } from './scaling';
 
@@ -35,12 +34,7 @@ export class ClusterScaleOutHandler implements ClusterActionHandler {
     if (typeof count !== 'number') return ActionResult.error(count.error);
     const { total } = await this.nodes.countMembers(cluster.id);
     const desired = total + count;
-    const problem = checkSizeParams({
-      cluster: sizeBounds(cluster),
-      desired,
-      strict: true,
-      maxNodesPerCluster: this.members.maxNodesPerCluster,
-    });
+    const problem = strictSizeProblem(cluster, desired, this.members.maxNodesPerCluster);
     if (problem) return ActionResult.error(problem);
     return this.members.grow(ctx, count, 'nodes-created', (em) =>
       setClusterStatus(this.clusters, em, action, cluster, 'RESIZING', 'Cluster scale out started.', {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CAUSE_RPC, checkSizeParams } from '@grove/core';
+import { CAUSE_RPC } from '@grove/core';
 import { ClusterRepository, NodeRepository, type EventEntity } from '@grove/db';
 import { ProfileError } from '@grove/profiles';
 import { ENGINE_OPTIONS, type EngineOptions } from '../../engine-options';
@@ -8,7 +8,7 @@ import { HandlesAction, type NodeActionHandler } from '../../runner/handler-regi
 import type { NodeActionContext } from '../../runner/action-context';
 import { ActionResult } from '../../runner/action-result';
 import { ProfileContexts, Profiles, toProfileNode } from '../../ports/profiles';
-import { evaluateCluster, markNode, setNodeStatus, sizeBounds } from '../status';
+import { evaluateCluster, markNode, setNodeStatus, strictSizeProblem } from '../status';
 import { brokeOff, failureReason } from './failure-reason';
 
 /**
@@ -38,12 +38,7 @@ export class NodeCreateHandler implements NodeActionHandler {
     let desired = 0;
     if (cluster) {
       desired = (await this.nodes.countMembers(cluster.id)).total;
-      const problem = checkSizeParams({
-        cluster: sizeBounds(cluster),
-        desired,
-        strict: true,
-        maxNodesPerCluster: this.o.config.MAX_NODES_PER_CLUSTER,
-      });
+      const problem = strictSizeProblem(cluster, desired, this.o.config.MAX_NODES_PER_CLUSTER);
       if (problem) {
         return ActionResult.error(problem, {
           effects: async (em) => [

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CAUSE_RPC, checkSizeParams, sleep } from '@grove/core';
+import { CAUSE_RPC, sleep } from '@grove/core';
 import { ClusterRepository, NodeRepository, type EventEntity } from '@grove/db';
 import { ENGINE_OPTIONS, type EngineOptions } from '../../engine-options';
 import { HandlesAction, type NodeActionHandler } from '../../runner/handler-registry';
@@ -9,7 +9,7 @@ import { ActionResult } from '../../runner/action-result';
 import { ProfileContexts, Profiles, toProfileNode } from '../../ports/profiles';
 import { events, nodeObject } from '../../events/event-writer';
 import { deletionSettings } from '../cluster/scaling';
-import { evaluateCluster, markNode, setNodeStatus, sizeBounds } from '../status';
+import { evaluateCluster, markNode, setNodeStatus, strictSizeProblem } from '../status';
 import { brokeOff, failureReason } from './failure-reason';
 
 /**
@@ -38,12 +38,7 @@ export class NodeDeleteHandler implements NodeActionHandler {
     let desired = 0;
     if (cluster) {
       desired = (await this.nodes.countMembers(cluster.id)).total - 1;
-      const problem = checkSizeParams({
-        cluster: sizeBounds(cluster),
-        desired,
-        strict: true,
-        maxNodesPerCluster: this.o.config.MAX_NODES_PER_CLUSTER,
-      });
+      const problem = strictSizeProblem(cluster, desired, this.o.config.MAX_NODES_PER_CLUSTER);
       if (problem) return ActionResult.error(problem);
       // A deletion policy's grace period; a cancel cuts it short and then stops the delete itself.
       const grace = Math.min(deletion.gracePeriodS * 1000, Math.max(0, ctx.deadline.getTime() - Date.now()));
