@@ -19,28 +19,39 @@ export interface LoadedProfile {
   properties: Record<string, unknown>;
 }
 
-/** Specs never change after creation, so a profile is resolved once per engine. */
+/**
+ * Specs never change after creation, so a profile is resolved once per engine. The cache holds the
+ * load itself, so the thousand NODE_CREATEs of a new cluster that start at once share one query.
+ */
 const CACHE_LIMIT = 1000;
 
 @Injectable()
 export class Profiles {
-  private readonly cache = new Map<string, LoadedProfile>();
+  private readonly cache = new Map<string, Promise<LoadedProfile>>();
 
   constructor(
     private readonly repo: ProfileRepository,
     private readonly registry: ProfileRegistry,
   ) {}
 
-  async load(id: string): Promise<LoadedProfile> {
+  load(id: string): Promise<LoadedProfile> {
     const hit = this.cache.get(id);
     if (hit) return hit;
+    const loading = this.resolve(id);
+    if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(id, loading);
+    // A failed load is not remembered: the next caller asks the database again.
+    loading.catch(() => {
+      if (this.cache.get(id) === loading) this.cache.delete(id);
+    });
+    return loading;
+  }
+
+  private async resolve(id: string): Promise<LoadedProfile> {
     const entity = await this.repo.getById(id);
     if (!entity) throw new ResourceNotFound('profile', id);
     const { type, properties } = this.registry.validate(entity.spec);
-    const loaded = { entity, type, properties };
-    if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(id, loaded);
-    return loaded;
+    return { entity, type, properties };
   }
 }
 
