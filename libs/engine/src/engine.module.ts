@@ -14,6 +14,7 @@ import { ProfileValidation } from './queries/profile-validation';
 import { DeadEngineRecovery } from './recovery/dead-engine-recovery';
 import { EngineRpc } from './rpc/engine.rpc';
 import { ActionRunner } from './runner/action-runner';
+import { BatchedWrites } from './runner/batched-writes';
 import { Children } from './runner/children';
 import { HandlerRegistry } from './runner/handler-registry';
 
@@ -75,6 +76,7 @@ export class EngineModule {
         { provide: ProfileRegistry, useValue: new ProfileRegistry() },
         HandlerRegistry,
         ActionRunner,
+        BatchedWrites,
         Children,
         Profiles,
         ProfileContexts,

@@ -16,6 +16,7 @@ import { clusterObject, events, nodeObject, type EventObject } from '../events/e
 import { recordActionEnd } from '../metrics/engine-metrics';
 import type { ActionContext, ClusterActionContext, Interrupt, NodeActionContext } from './action-context';
 import { ActionResult } from './action-result';
+import { BatchedWrites } from './batched-writes';
 import { HandlerRegistry } from './handler-registry';
 
 /** Raised into a running action's signal when the user cancels it. */
@@ -58,6 +59,7 @@ export class ActionRunner {
     private readonly nodes: NodeRepository,
     private readonly eventRepo: EventRepository,
     private readonly registry: HandlerRegistry,
+    private readonly batched: BatchedWrites,
     private readonly engine: EngineClient,
   ) {}
 
@@ -164,7 +166,7 @@ export class ActionRunner {
       if (!c) return ActionResult.error(`The cluster '${action.target}' could not be found.`);
       setTarget(clusterObject(c));
       if (action.step === null)
-        await this.eventRepo.insert([events.phase(action, clusterObject(c), 'start', shortId(action.id))]);
+        await this.batched.insertEvent(events.phase(action, clusterObject(c), 'start', shortId(action.id)));
       phase.name = action.action.toLowerCase();
       const ctx: ClusterActionContext = { ...base, cluster: c };
       return handler.run(ctx);
@@ -176,7 +178,7 @@ export class ActionRunner {
         : ActionResult.error(`The node '${action.target}' could not be found.`);
     }
     setTarget(nodeObject(n));
-    await this.eventRepo.insert([events.phase(action, nodeObject(n), 'start', shortId(action.id))]);
+    await this.batched.insertEvent(events.phase(action, nodeObject(n), 'start', shortId(action.id)));
     phase.name = action.action.toLowerCase();
     const ctx: NodeActionContext = { ...base, node: n };
     return handler.run(ctx);
@@ -256,7 +258,7 @@ export class ActionRunner {
     }
     recordActionEnd(action, result.status);
     log.info({ status: result.status, reason: result.reason }, 'action ended');
-    const woken = await this.actions.wake(parents);
+    const woken = await this.batched.wake(parents);
     if (woken.length) this.engine.announceLater(woken);
   }
 
