@@ -13,7 +13,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { cpus } from 'node:os';
 import autocannon from 'autocannon';
+import { Client } from 'pg';
 import {
   actionOf,
   apiClient,
@@ -170,9 +172,38 @@ async function bench(shape: Shape): Promise<string[]> {
   return lines;
 }
 
+/**
+ * How fast this machine is at what Grove does most, so that figures taken on different machines
+ * (or on one machine on a busy day) can be compared: a fixed amount of JSON work, and Postgres
+ * round trips on one connection.
+ */
+async function machine(): Promise<string> {
+  const view = { cluster: { id: 'x', nodes: Array.from({ length: 1000 }, () => crypto.randomUUID()) } };
+  const t0 = performance.now();
+  for (let i = 0; i < 2000; i++) JSON.parse(JSON.stringify(view));
+  const jsonMs = performance.now() - t0;
+  const pg = new Client({
+    connectionString: `${process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432'}/postgres`,
+  });
+  await pg.connect();
+  let n = 0;
+  const t1 = performance.now();
+  try {
+    while (performance.now() - t1 < 2_000) {
+      await pg.query('SELECT 1');
+      n++;
+    }
+  } finally {
+    await pg.end();
+  }
+  const perSecond = (n / (performance.now() - t1)) * 1000;
+  return `machine: ${cpus().length} cores; 2000 JSON round trips of a 1000-node view in ${jsonMs.toFixed(0)} ms; Postgres SELECT 1 on one connection ${perSecond.toFixed(0)}/s`;
+}
+
 async function main(): Promise<void> {
   process.env.GROVE_TEST_RUN ??= `bench${Date.now().toString(36)}`;
-  const results: string[] = [];
+  const results: string[] = [await machine()];
+  console.log(results[0]);
   for (const start of [allInOne, split]) {
     const shape = await start();
     try {
