@@ -23,6 +23,7 @@ import {
   dropTestDatabase,
   freePort,
   startGroveProcesses,
+  TEST_PG_URL,
   type ApiClient,
 } from '@grove/testing';
 
@@ -182,9 +183,7 @@ async function machine(): Promise<string> {
   const t0 = performance.now();
   for (let i = 0; i < 2000; i++) JSON.parse(JSON.stringify(view));
   const jsonMs = performance.now() - t0;
-  const pg = new Client({
-    connectionString: `${process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432'}/postgres`,
-  });
+  const pg = new Client({ connectionString: `${TEST_PG_URL}/postgres` });
   await pg.connect();
   let n = 0;
   const t1 = performance.now();

@@ -4,7 +4,8 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '@grove/db';
 
-const PG = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
+/** The test Postgres server, without a database name. */
+export const TEST_PG_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
 export interface TestDatabase {
   /** Set in beforeAll. */
@@ -14,7 +15,7 @@ export interface TestDatabase {
 }
 
 async function withAdmin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const c = new Client({ connectionString: `${PG}/postgres` });
+  const c = new Client({ connectionString: `${TEST_PG_URL}/postgres` });
   await c.connect();
   try {
     return await fn(c);
@@ -32,7 +33,7 @@ export async function createTestDatabase(label = 't'): Promise<{ name: string; u
     .slice(0, 12)
     .toLowerCase()}${randomBytes(3).toString('hex')}_${run}`;
   await withAdmin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE grove_tmpl_${run}`));
-  return { name, url: `${PG}/${name}` };
+  return { name, url: `${TEST_PG_URL}/${name}` };
 }
 
 /** An empty database (no schema) for a run that migrates it itself, e.g. with `npm run migrate`. */
@@ -43,7 +44,7 @@ export async function createEmptyDatabase(label = 't'): Promise<{ name: string; 
     .slice(0, 12)
     .toLowerCase()}${randomBytes(3).toString('hex')}_${run}`;
   await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
-  return { name, url: `${PG}/${name}` };
+  return { name, url: `${TEST_PG_URL}/${name}` };
 }
 
 export async function dropTestDatabase(name: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { ResourceNotFound, type Logger } from '@grove/core';
 import { CloudConnector } from '@grove/drivers';
 import { ClusterRepository, NodeRepository, ProfileRepository, type NodeEntity, type ProfileEntity } from '@grove/db';
@@ -20,31 +21,25 @@ export interface LoadedProfile {
 }
 
 /**
- * Specs never change after creation, so a profile is resolved once per engine. The cache holds the
- * load itself, so the thousand NODE_CREATEs of a new cluster that start at once share one query.
+ * Specs never change after creation, so a profile is resolved once per engine. Loads in flight
+ * are shared (LRUCache.fetch), so the thousand NODE_CREATEs of a new cluster that start at once
+ * make one query; a failed load is not remembered.
  */
-const CACHE_LIMIT = 1000;
-
 @Injectable()
 export class Profiles {
-  private readonly cache = new Map<string, Promise<LoadedProfile>>();
+  private readonly cache = new LRUCache<string, LoadedProfile>({
+    max: 1000,
+    fetchMethod: (id) => this.resolve(id),
+  });
 
   constructor(
     private readonly repo: ProfileRepository,
     private readonly registry: ProfileRegistry,
   ) {}
 
-  load(id: string): Promise<LoadedProfile> {
-    const hit = this.cache.get(id);
-    if (hit) return hit;
-    const loading = this.resolve(id);
-    if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(id, loading);
-    // A failed load is not remembered: the next caller asks the database again.
-    loading.catch(() => {
-      if (this.cache.get(id) === loading) this.cache.delete(id);
-    });
-    return loading;
+  async load(id: string): Promise<LoadedProfile> {
+    // fetchMethod either resolves a profile or throws, so the result is never undefined.
+    return (await this.cache.fetch(id))!;
   }
 
   private async resolve(id: string): Promise<LoadedProfile> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type ActionInputs } from '@grove/core';
+import type { ActionInputs } from '@grove/core';
 import { ClusterRepository, NodeRepository } from '@grove/db';
 import { Children } from '../../runner/children';
 import { HandlesAction, type ClusterActionHandler } from '../../runner/handler-registry';
