@@ -1,4 +1,5 @@
 import { InitialSchema1795421919232 } from './1795421919232-initial-schema';
+import { PoliciesReceivers1796166480466 } from './1796166480466-policies-receivers';
 
 /** Every migration, oldest first. A new migration is a new file plus one line here; old ones never change. */
-export const ALL_MIGRATIONS = [InitialSchema1795421919232];
+export const ALL_MIGRATIONS = [InitialSchema1795421919232, PoliciesReceivers1796166480466];

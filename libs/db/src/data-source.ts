@@ -6,7 +6,10 @@ import { ClusterEntity } from './cluster/cluster.entity';
 import { EventEntity } from './event/event.entity';
 import { ClusterLockEntity, NodeLockEntity } from './lock/lock.entity';
 import { NodeEntity } from './node/node.entity';
+import { HealthRegistryEntity } from './health/health-registry.entity';
+import { ClusterPolicyEntity, PolicyEntity } from './policy/policy.entity';
 import { ProfileEntity } from './profile/profile.entity';
+import { ReceiverEntity, WebhookTriggerEntity } from './receiver/receiver.entity';
 import { ServiceEntity } from './service/service.entity';
 
 export const ENTITIES = [
@@ -19,6 +22,11 @@ export const ENTITIES = [
   NodeLockEntity,
   EventEntity,
   ServiceEntity,
+  PolicyEntity,
+  ClusterPolicyEntity,
+  ReceiverEntity,
+  WebhookTriggerEntity,
+  HealthRegistryEntity,
 ];
 
 export interface DataSourceOptions {

@@ -5,7 +5,11 @@ import { ClusterRepository } from './cluster/cluster.repository';
 import { EventRepository } from './event/event.repository';
 import { LockRepository } from './lock/lock.repository';
 import { NodeRepository } from './node/node.repository';
+import { HealthRegistryRepository } from './health/health-registry.repository';
+import { ClusterPolicyRepository } from './policy/cluster-policy.repository';
+import { PolicyRepository } from './policy/policy.repository';
 import { ProfileRepository } from './profile/profile.repository';
+import { ReceiverRepository } from './receiver/receiver.repository';
 import { ServiceRepository } from './service/service.repository';
 
 const REPOSITORIES = [
@@ -16,6 +20,10 @@ const REPOSITORIES = [
   LockRepository,
   EventRepository,
   ServiceRepository,
+  PolicyRepository,
+  ClusterPolicyRepository,
+  ReceiverRepository,
+  HealthRegistryRepository,
 ];
 
 /**

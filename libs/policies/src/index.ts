@@ -1,2 +1,3 @@
 export * from './policy-type';
+export * from './ports';
 export * from './registry';

@@ -1,12 +1,14 @@
 import { ResourceNotFound, S, SpecError } from '@grove/core';
 import { allow, definePolicyType, veto } from './policy-type';
 import { PolicyRegistry } from './registry';
+import { contextFor } from './test-support';
 
 const cooldown = definePolicyType<{ seconds: number }>({
   name: 'test.policy.cooldown',
   versions: ['1.0', '1.1'],
   supportStatus: { '1.0': [{ status: 'SUPPORTED', since: '2026.11' }] },
   priority: 100,
+  className: 'CooldownPolicy',
   profileTypes: 'ANY',
   singleton: true,
   targets: { before: ['CLUSTER_SCALE_OUT'] },
@@ -39,13 +41,7 @@ describe('PolicyRegistry', () => {
   });
 
   it('has hooks that decide rather than mutate', () => {
-    const ctx = {
-      action: { name: 'CLUSTER_SCALE_OUT' as const, inputs: {}, data: {} },
-      cluster: { id: 'c', minSize: 0, maxSize: -1, desiredCapacity: 1, members: [] },
-      props: { seconds: 0 },
-      binding: {},
-      now: new Date(),
-    };
+    const ctx = contextFor({ seconds: 0 }, { action: 'CLUSTER_SCALE_OUT' });
     expect(cooldown.before!(ctx)).toEqual({ kind: 'veto', reason: 'cooldown must be positive' });
   });
 });

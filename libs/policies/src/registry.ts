@@ -1,7 +1,7 @@
 import { ResourceNotFound, resolveSpec, S, specTypeKey } from '@grove/core';
 import { policyTypeKeys, type PolicyType } from './policy-type';
 
-/** Every policy type Grove knows; policy types arrive with the policies issue, one line each. */
+/** Every policy type Grove knows: one line each. */
 export const POLICY_TYPES: readonly PolicyType<object>[] = [];
 
 const ENVELOPE = {
@@ -14,6 +14,7 @@ const ENVELOPE = {
 export interface ValidatedPolicySpec {
   type: PolicyType<object>;
   key: string;
+  version: string;
   properties: Record<string, unknown>;
 }
 
@@ -35,6 +36,15 @@ export class PolicyRegistry {
     return [...this.byKey.keys()];
   }
 
+  /** Every type once. */
+  types(): PolicyType<object>[] {
+    return [...new Set(this.byKey.values())];
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
   get(key: string): PolicyType<object> {
     const t = this.byKey.get(key);
     if (!t) throw new ResourceNotFound('policy_type', key);
@@ -43,11 +53,11 @@ export class PolicyRegistry {
 
   /** Checks a policy spec: envelope and type first, then the properties (SpecError, or 404 for an unknown type). */
   validate(spec: unknown): ValidatedPolicySpec {
-    const { key } = specTypeKey(spec);
+    const { key, version } = specTypeKey(spec);
     const type = this.get(key);
     const envelope = resolveSpec(ENVELOPE, spec);
     const properties = resolveSpec(type.properties, envelope.properties);
     type.checkProperties?.(properties);
-    return { type, key, properties };
+    return { type, key, version, properties };
   }
 }

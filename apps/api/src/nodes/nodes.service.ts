@@ -15,7 +15,14 @@ import {
   type RequestContext,
   type Scope,
 } from '@grove/core';
-import { ClusterRepository, NodeEntity, NodeRepository, ProfileRepository, type ListQuery } from '@grove/db';
+import {
+  ClusterRepository,
+  newNode,
+  NodeRepository,
+  type NodeEntity,
+  ProfileRepository,
+  type ListQuery,
+} from '@grove/db';
 import { EngineClient } from '@grove/rpc';
 import { ActionFactory, type UserAction } from '../actions/action.factory';
 import { atLeast, type ApiVersion } from '../http/microversion';
@@ -86,10 +93,9 @@ export class NodesService {
     }
     if (!cluster) await this.ensureNameFree(ctx, req.name);
 
-    const node = Object.assign(new NodeEntity(), {
+    const node = newNode({
       id: newId(),
       name: req.name,
-      physicalId: null,
       clusterId: cluster?.id ?? null,
       profileId: profile.id,
       userId: ctx.userId,
@@ -97,16 +103,8 @@ export class NodesService {
       domain: ctx.domainId,
       index: -1,
       role: req.role || null,
-      initAt: new Date(),
-      createdAt: null,
-      updatedAt: null,
-      tainted: false,
-      status: 'INIT',
-      statusReason: 'Initializing',
       metadata: req.metadata ?? {},
-      data: {},
-      dependents: {},
-    } satisfies NodeEntity);
+    });
     const action = this.factory.build(ctx, {
       action: 'NODE_CREATE',
       target: node.id,

@@ -26,4 +26,6 @@ export class EventEntity {
   @Column({ type: 'varchar', length: 255 }) status!: string;
   @Column({ type: 'text', default: '' }) statusReason!: string;
   @Column({ type: 'jsonb', default: () => "'{}'" }) metaData!: Record<string, unknown>;
+  /** Set once the event went out on the notification exchange; unset (the default) when written. */
+  @Column({ type: 'boolean', default: false }) published?: boolean;
 }

@@ -9,7 +9,8 @@ import {
 } from '@grove/core';
 import {
   type ClusterEntity,
-  NodeEntity,
+  newNode,
+  type NodeEntity,
   type ActionEntity,
   type ClusterPatch,
   type ClusterRepository,
@@ -124,29 +125,18 @@ export function newMembers(
   data: Record<string, unknown>[] = [],
 ): NodeEntity[] {
   const now = new Date();
-  return Array.from({ length: count }, (_, i) => {
-    const n = new NodeEntity();
-    Object.assign(n, {
+  return Array.from({ length: count }, (_, i) =>
+    newNode({
       id: newId(),
       name: formatNodeName(cluster.config['node.name.format'], firstIndex + i),
-      physicalId: null,
       clusterId: cluster.id,
       profileId: cluster.profileId,
       userId: cluster.userId,
       project: cluster.project,
       domain: cluster.domain,
       index: firstIndex + i,
-      role: null,
       initAt: now,
-      createdAt: null,
-      updatedAt: null,
-      tainted: false,
-      status: 'INIT',
-      statusReason: 'Initializing',
-      metadata: {},
       data: data[i] ?? {},
-      dependents: {},
-    } satisfies NodeEntity);
-    return n;
-  });
+    }),
+  );
 }
