@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sleep } from '@grove/core';
 import { ClusterRepository, NodeRepository, type ActionEntity, type ClusterPatch } from '@grove/db';
+import { pickVictims } from '@grove/policies';
 import { ENGINE_OPTIONS, type EngineOptions } from '../../engine-options';
 import type { ClusterActionContext } from '../../runner/action-context';
 import { ActionResult, type Effects } from '../../runner/action-result';
@@ -8,7 +9,6 @@ import { ActionCancelled } from '../../runner/action-runner';
 import { Children, type ChildSpec } from '../../runner/children';
 import { evaluateCluster, newMembers } from '../status';
 import { childrenFailed, conclude, describeFailures } from './outcomes';
-import { pickVictims } from './victims';
 
 /** Per-node placements a placement policy put in `data.placement.placements`, if any. */
 export function placements(data: Record<string, unknown>, count: number): Record<string, unknown>[] {
