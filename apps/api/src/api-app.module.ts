@@ -12,12 +12,14 @@ import {
   type Logger,
 } from '@grove/core';
 import { ActionRepository, DbModule, ServiceRepository } from '@grove/db';
+import { PolicyRegistry } from '@grove/policies';
 import { ProfileRegistry } from '@grove/profiles';
 import { EngineClient, type BusBackend } from '@grove/rpc';
 import { ActionFactory } from './actions/action.factory';
 import { ActionsController } from './actions/actions.controller';
 import { ActionsService } from './actions/actions.service';
 import { BuildInfoController } from './build-info/build-info.controller';
+import { ClusterPoliciesController } from './cluster-policies/cluster-policies.controller';
 import { ClusterActionsController } from './clusters/cluster-actions.controller';
 import { ClusterActionsService } from './clusters/cluster-actions.service';
 import { ClusterCollectService } from './clusters/cluster-collect.service';
@@ -32,6 +34,9 @@ import { SenlinValidationPipe } from './http/senlin-validators';
 import { NodeActionsService } from './nodes/node-actions.service';
 import { NodesController } from './nodes/nodes.controller';
 import { NodesService } from './nodes/nodes.service';
+import { PoliciesController } from './policies/policies.controller';
+import { PoliciesService } from './policies/policies.service';
+import { PolicyTypesController } from './policy-types/policy-types.controller';
 import { ProfileTypesController } from './profile-types/profile-types.controller';
 import { ProfilesController } from './profiles/profiles.controller';
 import { ProfilesService } from './profiles/profiles.service';
@@ -63,8 +68,11 @@ export class ApiAppModule implements NestModule {
         ServicesController,
         ProfileTypesController,
         ProfilesController,
+        PolicyTypesController,
+        PoliciesController,
         ClustersController,
         ClusterActionsController,
+        ClusterPoliciesController,
         NodesController,
         ActionsController,
         EventsController,
@@ -81,6 +89,7 @@ export class ApiAppModule implements NestModule {
           }),
         },
         { provide: ProfileRegistry, useValue: new ProfileRegistry() },
+        { provide: PolicyRegistry, useValue: new PolicyRegistry() },
         { provide: READINESS_CHECKS, useValue: databaseAndBroker(o.dataSource, o.bus) },
         {
           // The fleet's queue depth, READY actions and live engines on the api's /metrics too.
@@ -99,6 +108,7 @@ export class ApiAppModule implements NestModule {
         ActionFactory,
         ActionsService,
         ProfilesService,
+        PoliciesService,
         ClustersService,
         ClusterActionsService,
         ClusterCollectService,

@@ -2,14 +2,17 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ROOT_LOGGER, type EngineConfig, type Logger } from '@grove/core';
 import { CloudConnector } from '@grove/drivers';
+import { PolicyRegistry } from '@grove/policies';
 import { ProfileRegistry } from '@grove/profiles';
 import { EngineClient, type BusBackend } from '@grove/rpc';
 import { ACTION_HANDLERS, ACTION_HELPERS } from './actions/handlers';
 import { Scanner } from './dispatcher/scanner';
 import { EngineLifecycle } from './engine-lifecycle';
 import { ENGINE_BUS, ENGINE_OPTIONS, type EngineOptions } from './engine-options';
+import { PolicyPortsFactory } from './ports/policy-ports';
 import { ProfileContexts, Profiles } from './ports/profiles';
 import { NodeDetails } from './queries/node-details';
+import { PolicyValidation } from './queries/policy-validation';
 import { ProfileValidation } from './queries/profile-validation';
 import { DeadEngineRecovery } from './recovery/dead-engine-recovery';
 import { EngineRpc } from './rpc/engine.rpc';
@@ -17,6 +20,7 @@ import { ActionRunner } from './runner/action-runner';
 import { BatchedWrites } from './runner/batched-writes';
 import { Children } from './runner/children';
 import { HandlerRegistry } from './runner/handler-registry';
+import { PolicyRunner } from './runner/policy-runner';
 
 export interface EngineModuleOptions {
   config: EngineConfig;
@@ -74,6 +78,9 @@ export class EngineModule {
             }),
         },
         { provide: ProfileRegistry, useValue: new ProfileRegistry() },
+        { provide: PolicyRegistry, useValue: new PolicyRegistry() },
+        PolicyRunner,
+        PolicyPortsFactory,
         HandlerRegistry,
         ActionRunner,
         BatchedWrites,
@@ -82,6 +89,7 @@ export class EngineModule {
         ProfileContexts,
         NodeDetails,
         ProfileValidation,
+        PolicyValidation,
         DeadEngineRecovery,
         Scanner,
         EngineLifecycle,

@@ -1,3 +1,3 @@
 export * from './engine.module';
 export * from './engine-options';
-export { HandlerRegistry, NOT_YET_HANDLED } from './runner/handler-registry';
+export { HandlerRegistry } from './runner/handler-registry';

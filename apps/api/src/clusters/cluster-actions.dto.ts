@@ -1,5 +1,6 @@
 import { ADJUSTMENT_TYPES, type AdjustmentType } from '@grove/core';
 import {
+  Required,
   SBool,
   SCapacity,
   SEnum,
@@ -8,6 +9,7 @@ import {
   SNodeMap,
   SNonNegativeInt,
   SNumber,
+  SString,
 } from '../http/senlin-validators';
 
 /**
@@ -50,4 +52,19 @@ export class OperationData {
   @SMap({ nullable: true }) params?: Record<string, unknown> | null;
   /** `name`, `profile_id`, `status`, `role`: a value or a list of values each. */
   @SMap({ nullable: true }) filters?: Record<string, unknown> | null;
+}
+
+/** policy_attach: `enabled` defaults to true. */
+export class PolicyAttachData {
+  @Required() @SString() policy_id!: string;
+  @SBool({ nullable: true }) enabled?: boolean | null;
+}
+
+export class PolicyDetachData {
+  @Required() @SString() policy_id!: string;
+}
+
+export class PolicyUpdateData {
+  @Required() @SString() policy_id!: string;
+  @SBool({ nullable: true }) enabled?: boolean | null;
 }

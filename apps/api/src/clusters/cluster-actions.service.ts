@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import {
+  ActionCooldown,
   BadRequest,
   calculateDesired,
   checkSizeParams,
@@ -17,7 +19,15 @@ import {
   type Scope,
   type SizeBounds,
 } from '@grove/core';
-import { ActionRepository, NodeRepository, ProfileRepository, type ClusterEntity, type NodeEntity } from '@grove/db';
+import {
+  ActionRepository,
+  ClusterPolicyRepository,
+  NodeRepository,
+  PolicyRepository,
+  ProfileRepository,
+  type ClusterEntity,
+  type NodeEntity,
+} from '@grove/db';
 import { ProfileRegistry } from '@grove/profiles';
 import { recoverInputs } from '../actions/recover-params';
 import { atLeast, versionString, type ApiVersion } from '../http/microversion';
@@ -28,6 +38,9 @@ import {
   AddNodesData,
   DelNodesData,
   OperationData,
+  PolicyAttachData,
+  PolicyDetachData,
+  PolicyUpdateData,
   ReplaceNodesData,
   ResizeData,
   ScaleData,
@@ -57,7 +70,7 @@ const bounds = (c: ClusterEntity): SizeBounds => ({
  */
 @Injectable()
 export class ClusterActionsService {
-  /** Verbs this api runs. policy_attach/detach/update and complete_lifecycle come with policies. */
+  /** Verbs this api runs. complete_lifecycle comes with lifecycle hooks. */
   private readonly verbs = new Map<string, Verb>([
     ['add_nodes', (ctx, _v, id, d) => this.addNodes(ctx, id, d)],
     ['del_nodes', (ctx, v, id, d) => this.delNodes(ctx, v, id, d)],
@@ -67,6 +80,9 @@ export class ClusterActionsService {
     ['scale_in', (ctx, _v, id, d) => this.scale(ctx, id, d, 'in')],
     ['check', (ctx, _v, id, d) => this.check(ctx, id, d)],
     ['recover', (ctx, _v, id, d) => this.recover(ctx, id, d)],
+    ['policy_attach', (ctx, _v, id, d) => this.policyAttach(ctx, id, d)],
+    ['policy_detach', (ctx, _v, id, d) => this.policyBinding(ctx, id, d, 'CLUSTER_DETACH_POLICY')],
+    ['policy_update', (ctx, _v, id, d) => this.policyBinding(ctx, id, d, 'CLUSTER_UPDATE_POLICY')],
   ]);
 
   constructor(
@@ -76,6 +92,8 @@ export class ClusterActionsService {
     private readonly profiles: ProfileRepository,
     private readonly actions: ActionRepository,
     private readonly registry: ProfileRegistry,
+    private readonly policies: PolicyRepository,
+    private readonly bindings: ClusterPolicyRepository,
   ) {}
 
   /** Runs the one verb of the body; returns the id of the action it made. */
@@ -276,10 +294,25 @@ export class ClusterActionsService {
       this.checkSize(cluster, cluster.desiredCapacity + (dir === 'out' ? req.count : -req.count), false);
       inputs.count = req.count;
     }
-    return this.clusters.act(ctx, cluster, {
-      action: dir === 'out' ? 'CLUSTER_SCALE_OUT' : 'CLUSTER_SCALE_IN',
-      inputs,
-    });
+    const action = dir === 'out' ? 'CLUSTER_SCALE_OUT' : 'CLUSTER_SCALE_IN';
+    return this.clusters.act(ctx, cluster, { action, inputs }, false, (em) =>
+      this.refuseInCooldown(cluster, action, em),
+    );
+  }
+
+  /**
+   * Senlin's validate_scaling_action: a scaling request while an enabled scaling policy for the same
+   * event is in its cooldown is a 409 ActionCooldown. Checked under the cluster's row lock.
+   */
+  private async refuseInCooldown(cluster: ClusterEntity, action: string, em: EntityManager): Promise<void> {
+    const now = Date.now();
+    for (const { policy, binding } of await this.bindings.forCluster(cluster.id, { enabled: true }, em)) {
+      if (!policy.type.startsWith('senlin.policy.scaling-') || !binding.lastOp) continue;
+      const props = (policy.spec.properties ?? {}) as { event?: string; adjustment?: { cooldown?: unknown } };
+      const cooldownS = Number(props.adjustment?.cooldown ?? 0);
+      if (props.event !== action || !(cooldownS > 0)) continue;
+      if (binding.lastOp.getTime() + cooldownS * 1000 > now) throw new ActionCooldown(action, cluster.id, policy.id);
+    }
   }
 
   /** Any map is the check's inputs; `delete_check_action` first purges the cluster's finished checks. */
@@ -298,6 +331,50 @@ export class ClusterActionsService {
     const cluster = await this.clusters.get(ctx, identity);
     const inputs: ActionInputs['CLUSTER_RECOVER'] = recoverInputs(data, 'cluster');
     return this.clusters.act(ctx, cluster, { action: 'CLUSTER_RECOVER', inputs });
+  }
+
+  /** The attach action checks the policy's type against the cluster's, and the one-per-type rule. */
+  private async policyAttach(ctx: RequestContext, identity: string, data: Record<string, unknown>): Promise<string> {
+    const req = validateBody(PolicyAttachData, data);
+    const cluster = await this.clusters.get(ctx, identity);
+    const policy = await this.findPolicy(ctx, req.policy_id);
+    const inputs: ActionInputs['CLUSTER_ATTACH_POLICY'] = { policy_id: policy.id, enabled: req.enabled ?? true };
+    return this.clusters.act(ctx, cluster, {
+      action: 'CLUSTER_ATTACH_POLICY',
+      inputs,
+      name: `attach_policy_${shortId(cluster.id)}`,
+    });
+  }
+
+  /** policy_detach and policy_update: the policy must be attached to the cluster. */
+  private async policyBinding(
+    ctx: RequestContext,
+    identity: string,
+    data: Record<string, unknown>,
+    action: 'CLUSTER_DETACH_POLICY' | 'CLUSTER_UPDATE_POLICY',
+  ): Promise<string> {
+    const req =
+      action === 'CLUSTER_DETACH_POLICY' ? validateBody(PolicyDetachData, data) : validateBody(PolicyUpdateData, data);
+    const cluster = await this.clusters.get(ctx, identity);
+    const policy = await this.findPolicy(ctx, req.policy_id);
+    if (!(await this.bindings.get(cluster.id, policy.id))) {
+      throw new BadRequest(`The policy '${req.policy_id}' is not attached to the specified cluster '${identity}'`);
+    }
+    if (action === 'CLUSTER_DETACH_POLICY') {
+      const inputs: ActionInputs['CLUSTER_DETACH_POLICY'] = { policy_id: policy.id };
+      return this.clusters.act(ctx, cluster, { action, inputs, name: `detach_policy_${shortId(cluster.id)}` });
+    }
+    const enabled = (req as PolicyUpdateData).enabled;
+    const inputs: ActionInputs['CLUSTER_UPDATE_POLICY'] = { policy_id: policy.id };
+    if (enabled !== undefined && enabled !== null) inputs.enabled = enabled;
+    return this.clusters.act(ctx, cluster, { action, inputs, name: `update_policy_${shortId(cluster.id)}` });
+  }
+
+  /** A policy named in a request body: not found is a 400 about "the specified policy". */
+  private async findPolicy(ctx: RequestContext, identity: string) {
+    const policy = await this.policies.find(scopeOf(ctx), identity);
+    if (!policy) throw new BadRequest(`The specified policy '${identity}' could not be found`);
+    return policy;
   }
 
   /**

@@ -15,7 +15,13 @@ import {
   type RequestContext,
   type Scope,
 } from '@grove/core';
-import { ClusterEntity, ClusterRepository, ProfileRepository, type ListQuery } from '@grove/db';
+import {
+  ClusterEntity,
+  ClusterPolicyRepository,
+  ClusterRepository,
+  ProfileRepository,
+  type ListQuery,
+} from '@grove/db';
 import { EngineClient } from '@grove/rpc';
 import { ActionFactory, type UserAction } from '../actions/action.factory';
 import { API_CONFIG } from '../http/request-context.middleware';
@@ -33,18 +39,25 @@ export class ClustersService {
     private readonly ds: DataSource,
     private readonly clusters: ClusterRepository,
     private readonly profiles: ProfileRepository,
+    private readonly bindings: ClusterPolicyRepository,
     private readonly factory: ActionFactory,
     private readonly engine: EngineClient,
   ) {}
 
   /** Views with member ids, policy ids and profile names, fetched in one query each for the whole page. */
   async views(list: ClusterEntity[]): Promise<ClusterView[]> {
-    const [members, names] = await Promise.all([
-      this.clusters.memberIds(list.map((c) => c.id)),
+    const ids = list.map((c) => c.id);
+    const [members, names, policies] = await Promise.all([
+      this.clusters.memberIds(ids),
       this.profiles.namesByIds(list.map((c) => c.profileId)),
+      this.bindings.policyIds(ids),
     ]);
     return list.map((c) =>
-      toClusterView(c, { profileName: names.get(c.profileId) ?? null, nodes: members.get(c.id) ?? [], policies: [] }),
+      toClusterView(c, {
+        profileName: names.get(c.profileId) ?? null,
+        nodes: members.get(c.id) ?? [],
+        policies: policies.get(c.id) ?? [],
+      }),
     );
   }
 
@@ -54,8 +67,8 @@ export class ClustersService {
 
   /** One cluster's view in a single database round trip. */
   async show(ctx: RequestContext, identity: string): Promise<ClusterView> {
-    const { cluster, nodes, profileName } = await this.clusters.getForView(scopeOf(ctx), identity);
-    return toClusterView(cluster, { profileName, nodes, policies: [] });
+    const { cluster, nodes, policies, profileName } = await this.clusters.getForView(scopeOf(ctx), identity);
+    return toClusterView(cluster, { profileName, nodes, policies });
   }
 
   get(ctx: RequestContext, identity: string): Promise<ClusterEntity> {

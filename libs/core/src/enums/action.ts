@@ -65,6 +65,8 @@ export const ACTION_CAUSES = ['RPC Request', 'Derived Action', 'Derived Action w
 export type ActionCause = (typeof ACTION_CAUSES)[number];
 export const CAUSE_RPC: ActionCause = 'RPC Request';
 export const CAUSE_DERIVED: ActionCause = 'Derived Action';
+/** A derived NODE_DELETE held for a deletion policy's lifecycle hook: it runs the BEFORE checks itself. */
+export const CAUSE_DERIVED_LIFECYCLE: ActionCause = 'Derived Action with Lifecycle Hook';
 
 /** Signals written by the api into `action.control`; the engine honours them cooperatively. */
 export type ActionControl = 'CANCEL' | 'SUSPEND' | 'RESUME';

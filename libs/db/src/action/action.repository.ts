@@ -100,7 +100,7 @@ export class ActionRepository {
       em,
       `WITH ended AS (
          UPDATE action SET status = $3, status_reason = $4, outputs = COALESCE($5::jsonb, outputs),
-           data = COALESCE($6::jsonb, data), owner = NULL, end_time = now(), updated_at = now(), awaiting = '{}'
+           data = data || COALESCE($6::jsonb, '{}'::jsonb), owner = NULL, end_time = now(), updated_at = now(), awaiting = '{}'
          WHERE id = $1 AND status = 'RUNNING' AND owner = $2 RETURNING id),
        ${releaseLocksCte('$1', 'EXISTS (SELECT 1 FROM ended)')},
        released_children AS (DELETE FROM dependency WHERE depended = $1 AND EXISTS (SELECT 1 FROM ended) RETURNING dependent)

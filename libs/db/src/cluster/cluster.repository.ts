@@ -52,13 +52,13 @@ export class ClusterRepository {
 
   /**
    * What `GET /v1/clusters/{id}` shows, in one statement: the cluster a path identity names, its
-   * member ids in index order and its profile's name (the hot read of every client's wait loop).
+   * member ids in index order, its policies' ids and its profile's name (the hot read of every client's wait loop).
    * Member ids come as JSON, which parses several times faster than a Postgres array literal.
    */
   async getForView(
     scope: Scope,
     identity: string,
-  ): Promise<{ cluster: ClusterEntity; nodes: string[]; profileName: string | null }> {
+  ): Promise<{ cluster: ClusterEntity; nodes: string[]; policies: string[]; profileName: string | null }> {
     const rows = await findRowsByIdentity(
       this.ds,
       'cluster',
@@ -66,12 +66,14 @@ export class ClusterRepository {
       identity,
       { byName: true },
       `(SELECT p.name FROM profile p WHERE p.id = t.profile_id) AS profile_name,
-       (SELECT COALESCE(json_agg(n.id ORDER BY n.index, n.id), '[]') FROM node n WHERE n.cluster_id = t.id) AS member_ids`,
+       (SELECT COALESCE(json_agg(n.id ORDER BY n.index, n.id), '[]') FROM node n WHERE n.cluster_id = t.id) AS member_ids,
+       (SELECT COALESCE(json_agg(b.policy_id ORDER BY b.priority, b.id), '[]') FROM cluster_policy b WHERE b.cluster_id = t.id) AS policy_ids`,
     );
     const row = exactlyOne(rows, 'cluster', identity);
     return {
       cluster: toEntities(this.ds, ClusterEntity, [row])[0],
       nodes: row.member_ids as string[],
+      policies: row.policy_ids as string[],
       profileName: (row.profile_name as string | null) ?? null,
     };
   }

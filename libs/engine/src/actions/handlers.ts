@@ -1,4 +1,8 @@
 import { ClusterAddNodesHandler } from './cluster/cluster-add-nodes.handler';
+import { ClusterAttachPolicyHandler } from './cluster/cluster-attach-policy.handler';
+import { ClusterDetachPolicyHandler } from './cluster/cluster-detach-policy.handler';
+import { ClusterUpdatePolicyHandler } from './cluster/cluster-update-policy.handler';
+import { PolicyBindings } from './cluster/policy-bindings';
 import { ClusterCheckHandler } from './cluster/cluster-check.handler';
 import { ClusterCreateHandler } from './cluster/cluster-create.handler';
 import { ClusterDelNodesHandler } from './cluster/cluster-del-nodes.handler';
@@ -34,6 +38,9 @@ export const ACTION_HANDLERS = [
   ClusterCheckHandler,
   ClusterRecoverHandler,
   ClusterOperationHandler,
+  ClusterAttachPolicyHandler,
+  ClusterDetachPolicyHandler,
+  ClusterUpdatePolicyHandler,
   NodeCreateHandler,
   NodeDeleteHandler,
   NodeUpdateHandler,
@@ -45,4 +52,4 @@ export const ACTION_HANDLERS = [
 ];
 
 /** Helpers the handlers share. */
-export const ACTION_HELPERS = [Membership];
+export const ACTION_HELPERS = [Membership, PolicyBindings];

@@ -3,6 +3,7 @@ import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { BusErrors, type EngineEvents, type EngineRpc as Contract } from '@grove/rpc';
 import { ActionRunner } from '../runner/action-runner';
 import { NodeDetails } from '../queries/node-details';
+import { PolicyValidation } from '../queries/policy-validation';
 import { ProfileValidation } from '../queries/profile-validation';
 
 /**
@@ -16,6 +17,7 @@ export class EngineRpc {
     private readonly runner: ActionRunner,
     private readonly details: NodeDetails,
     private readonly validation: ProfileValidation,
+    private readonly policyValidation: PolicyValidation,
   ) {}
 
   /** Work queue: resolves when the action's step ended, which is when the message is acknowledged. */
@@ -42,6 +44,14 @@ export class EngineRpc {
   @MessagePattern('profile.validate')
   async validate(@Payload() req: Contract['profile.validate']['req']): Promise<Contract['profile.validate']['res']> {
     await this.validation.validate(req.spec, req.project);
+    return { valid: true };
+  }
+
+  @MessagePattern('policy.validate')
+  async validatePolicy(
+    @Payload() req: Contract['policy.validate']['req'],
+  ): Promise<Contract['policy.validate']['res']> {
+    await this.policyValidation.validate(req.spec);
     return { valid: true };
   }
 }

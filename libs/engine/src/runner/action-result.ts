@@ -14,6 +14,8 @@ export type ActionResult =
       status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
       reason: string;
       outputs?: Record<string, unknown>;
+      /** Keys merged into the action's data at its end (what the AFTER policies decided). */
+      data?: Record<string, unknown>;
       /** Writes that belong with the end: node and cluster status, their events. */
       effects?: Effects;
     }

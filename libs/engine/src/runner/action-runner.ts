@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { isClusterAction, ROOT_LOGGER, shortId, sleep, type Logger } from '@grove/core';
+import {
+  CAUSE_DERIVED_LIFECYCLE,
+  CAUSE_RPC,
+  isClusterAction,
+  ROOT_LOGGER,
+  shortId,
+  sleep,
+  type Logger,
+} from '@grove/core';
 import {
   ActionRepository,
   ClusterRepository,
@@ -8,16 +16,19 @@ import {
   LockRepository,
   NodeRepository,
   type ActionEntity,
+  type ClusterEntity,
   type EventEntity,
+  type NodeEntity,
 } from '@grove/db';
 import { EngineClient } from '@grove/rpc';
 import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
 import { clusterObject, events, nodeObject, type EventObject } from '../events/event-writer';
 import { recordActionEnd } from '../metrics/engine-metrics';
 import type { ActionContext, ClusterActionContext, Interrupt, NodeActionContext } from './action-context';
-import { ActionResult } from './action-result';
+import { ActionResult, type Effects } from './action-result';
 import { BatchedWrites } from './batched-writes';
 import { HandlerRegistry } from './handler-registry';
+import { PolicyRunner } from './policy-runner';
 
 /** Raised into a running action's signal when the user cancels it. */
 export class ActionCancelled extends Error {
@@ -40,10 +51,23 @@ interface Running {
 }
 
 /**
- * Runs one step of an action through named phases (STYLE C10): claim → lock → load → handler →
- * settle. A cluster action's step ends when it finishes or parks to wait for its children; it is
- * claimed again when they have ended. Anything a handler throws is a bug: the action fails with
- * "Failed to <phase>: …" and the stack goes to the log.
+ * The life of an action, one step at a time (STYLE C10). Each phase is named; anything a phase
+ * throws is a bug, and the action fails with "Failed to <phase>: …" while the stack goes to the log.
+ *
+ *   claim    one engine wins the READY row (ActionRepository.claim); a message delivered twice runs once
+ *   lock     cluster actions take the cluster lock; node actions their node's lock, and a user's
+ *            action on a member also a share of its cluster's lock
+ *   load     the target row, fresh under the lock
+ *   before   first step only: the cluster's policies BEFORE, in priority order (PolicyRunner);
+ *            a veto ends the action there, with the cluster untouched
+ *   handler  one step of the handler: it ends the action, or spawns children and parks it WAITING;
+ *            when they have ended the action is claimed again and resumes at the step it named
+ *   after    once the handler has ended the action: the policies AFTER; a veto turns it FAILED
+ *   settle   status, reason, outputs, data and effects in one transaction; locks released;
+ *            the parent woken when this was its last child
+ *
+ * Policies run around cluster actions and around a user's action on a member node (Senlin's
+ * rule); derived node actions run under their parent's checks.
  */
 @Injectable()
 export class ActionRunner {
@@ -61,6 +85,7 @@ export class ActionRunner {
     private readonly registry: HandlerRegistry,
     private readonly batched: BatchedWrites,
     private readonly engine: EngineClient,
+    private readonly policies: PolicyRunner,
   ) {}
 
   /** Actions this engine is running right now. */
@@ -161,15 +186,21 @@ export class ActionRunner {
     } satisfies ActionContext;
 
     const handler = this.registry.get(action.action);
+    const o = { signal, deadline };
     if (cluster) {
       const c = await this.clusters.getById(action.target);
       if (!c) return ActionResult.error(`The cluster '${action.target}' could not be found.`);
       setTarget(clusterObject(c));
       if (action.step === null)
         await this.batched.insertEvent(events.phase(action, clusterObject(c), 'start', shortId(action.id)));
-      phase.name = action.action.toLowerCase();
       const ctx: ClusterActionContext = { ...base, cluster: c };
-      return handler.run(ctx);
+      return this.aroundPolicies(
+        action,
+        { cluster: c, node: null, before: action.step === null, after: true },
+        o,
+        phase,
+        () => handler.run(ctx),
+      );
     }
     const n = await this.nodes.getById(action.target);
     if (!n) {
@@ -179,9 +210,45 @@ export class ActionRunner {
     }
     setTarget(nodeObject(n));
     await this.batched.insertEvent(events.phase(action, nodeObject(n), 'start', shortId(action.id)));
-    phase.name = action.action.toLowerCase();
     const ctx: NodeActionContext = { ...base, node: n };
-    return handler.run(ctx);
+    const user = action.cause === CAUSE_RPC;
+    const hooked = action.cause === CAUSE_DERIVED_LIFECYCLE;
+    const memberOf = n.clusterId && (user || hooked) ? await this.clusters.getById(n.clusterId) : null;
+    return this.aroundPolicies(action, { cluster: memberOf, node: n, before: true, after: user }, o, phase, () =>
+      handler.run(ctx),
+    );
+  }
+
+  /**
+   * The before, handler and after phases: the cluster's policies around one step of the handler.
+   * Without a cluster (an orphan node, a derived node action) the handler runs alone.
+   */
+  private async aroundPolicies(
+    action: ActionEntity,
+    s: { cluster: ClusterEntity | null; node: NodeEntity | null; before: boolean; after: boolean },
+    o: { signal: AbortSignal; deadline: Date },
+    phase: { name: string },
+    step: () => Promise<ActionResult>,
+  ): Promise<ActionResult> {
+    const cluster = s.cluster;
+    if (cluster && s.before) {
+      phase.name = 'before';
+      const check = await this.policies.check('before', { action, cluster, node: s.node }, o);
+      action.data = check.data;
+      if (check.veto) return ActionResult.error(`Policy check failure: ${check.veto}`);
+    }
+    phase.name = action.action.toLowerCase();
+    const result = await step();
+    if (!cluster || !s.after || result.kind !== 'done') return result;
+
+    phase.name = 'after';
+    const outcome = { status: result.status, outputs: result.outputs ?? {} };
+    const check = await this.policies.check('after', { action, cluster, node: s.node, outcome }, o);
+    const effects = composeEffects(result.effects, check.effects);
+    if (check.veto) {
+      return { ...result, status: 'FAILED', reason: `Policy check failure: ${check.veto}`, data: check.data, effects };
+    }
+    return { ...result, data: check.data, effects };
   }
 
   /**
@@ -238,7 +305,7 @@ export class ActionRunner {
       const end = await this.actions.end(
         action.id,
         this.o.engineId,
-        { status: result.status, reason: result.reason, outputs: result.outputs },
+        { status: result.status, reason: result.reason, outputs: result.outputs, data: result.data },
         em,
       );
       if (!end.ended) return false;
@@ -283,4 +350,10 @@ export class ActionRunner {
     }
     return [...new Set(rest)];
   }
+}
+
+/** Both writes, in order, in the one transaction of the action's end. */
+function composeEffects(a: Effects | undefined, b: Effects | undefined): Effects | undefined {
+  if (!a || !b) return a ?? b;
+  return async (em) => [...((await a(em)) ?? []), ...((await b(em)) ?? [])];
 }

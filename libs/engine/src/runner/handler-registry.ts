@@ -15,16 +15,6 @@ export interface ActionHandler<C extends ActionContext = ActionContext> {
 export type ClusterActionHandler = ActionHandler<ClusterActionContext>;
 export type NodeActionHandler = ActionHandler<NodeActionContext>;
 
-/**
- * Action names no request can create yet, because the features behind them (policies, profile
- * operations across a cluster) arrive with later issues. Every other name must have a handler.
- */
-export const NOT_YET_HANDLED: readonly ActionName[] = [
-  'CLUSTER_ATTACH_POLICY',
-  'CLUSTER_DETACH_POLICY',
-  'CLUSTER_UPDATE_POLICY',
-];
-
 /** Finds every @HandlesAction class and refuses to boot on a name with no handler or two (IM JobRepository.setup). */
 @Injectable()
 export class HandlerRegistry implements OnModuleInit {
@@ -42,7 +32,7 @@ export class HandlerRegistry implements OnModuleInit {
       if (this.handlers.has(name)) throw new Error(`Two handlers are registered for ${name}`);
       this.handlers.set(name, instance);
     }
-    const missing = ACTION_NAMES.filter((n) => !this.handlers.has(n) && !NOT_YET_HANDLED.includes(n));
+    const missing = ACTION_NAMES.filter((n) => !this.handlers.has(n));
     if (missing.length) throw new Error(`No handler is registered for ${missing.join(', ')}`);
   }
 

@@ -15,6 +15,8 @@ export interface EngineRpc {
    * for types that build on other nodes, against the project's nodes and clusters.
    */
   'profile.validate': { req: { spec: Record<string, unknown>; project?: string }; res: { valid: true } };
+  /** Deep validation of a policy spec against the cloud (regions, zones, an adopted load balancer exist). */
+  'policy.validate': { req: { spec: Record<string, unknown> }; res: { valid: true } };
   /** Details of several nodes at once, for collect paths that mention `details`. */
   'nodes.details': {
     req: { scope: Scope; nodeIds: string[] };

@@ -18,6 +18,7 @@ export const ROUTES: Record<EngineRpcMethod | EngineEventName, Route> = {
   'node.details': { role: 'engine', delivery: 'rpc' },
   'nodes.details': { role: 'engine', delivery: 'rpc' },
   'profile.validate': { role: 'engine', delivery: 'rpc' },
+  'policy.validate': { role: 'engine', delivery: 'rpc' },
   'action.start': { role: 'engine', delivery: 'work' },
   'action.cancel': { role: 'engine', delivery: 'broadcast' },
 };

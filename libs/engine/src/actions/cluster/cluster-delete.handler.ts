@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ClusterRepository, NodeRepository } from '@grove/db';
+import { ClusterRepository, NodeRepository, ReceiverRepository } from '@grove/db';
 import { Children } from '../../runner/children';
 import { HandlesAction, type ClusterActionHandler } from '../../runner/handler-registry';
 import type { ClusterActionContext } from '../../runner/action-context';
@@ -7,8 +7,12 @@ import { ActionResult } from '../../runner/action-result';
 import { clusterObject, events } from '../../events/event-writer';
 import { setClusterStatus } from '../status';
 import { childrenFailed, conclude, describeFailures } from './outcomes';
+import { PolicyBindings } from './policy-bindings';
 
-/** Deletes every member (NODE_DELETE each), then the cluster. */
+/**
+ * Detaches every policy (a load balancer a policy made goes with it) and deletes the cluster's
+ * receivers, then every member (NODE_DELETE each), then the cluster (SL do_delete).
+ */
 @Injectable()
 @HandlesAction('CLUSTER_DELETE')
 export class ClusterDeleteHandler implements ClusterActionHandler {
@@ -16,11 +20,16 @@ export class ClusterDeleteHandler implements ClusterActionHandler {
     private readonly clusters: ClusterRepository,
     private readonly nodes: NodeRepository,
     private readonly children: Children,
+    private readonly bindings: PolicyBindings,
+    private readonly receivers: ReceiverRepository,
   ) {}
 
   async run(ctx: ClusterActionContext): Promise<ActionResult> {
     const { action, cluster } = ctx;
     if (ctx.step === null) {
+      const undetached = await this.bindings.detachAll(ctx);
+      if (undetached) return ActionResult.error(undetached);
+      await this.receivers.deleteForCluster(cluster.id);
       const members = await this.nodes.members(cluster.id);
       if (members.length) {
         return this.children.spawn(ctx, {

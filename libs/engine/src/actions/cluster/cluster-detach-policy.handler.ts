@@ -1,0 +1,17 @@
+import { Injectable } from '@nestjs/common';
+import type { ActionInputs } from '@grove/core';
+import type { ClusterActionContext } from '../../runner/action-context';
+import type { ActionResult } from '../../runner/action-result';
+import { HandlesAction, type ClusterActionHandler } from '../../runner/handler-registry';
+import { PolicyBindings } from './policy-bindings';
+
+/** Detaches a policy: its detach hook (a load balancer it made goes), then the binding. */
+@Injectable()
+@HandlesAction('CLUSTER_DETACH_POLICY')
+export class ClusterDetachPolicyHandler implements ClusterActionHandler {
+  constructor(private readonly bindings: PolicyBindings) {}
+
+  run(ctx: ClusterActionContext): Promise<ActionResult> {
+    return this.bindings.detach(ctx, (ctx.action.inputs as ActionInputs['CLUSTER_DETACH_POLICY']).policy_id);
+  }
+}
