@@ -141,7 +141,7 @@ export class OctaviaDriver implements LoadBalancerDriver {
   }
 
   /**
-   * One request. A 409 is read here: Octavia's "<Load Balancer|LbPool> <id> is immutable" and
+   * One request. A 409 is read here: Octavia's "<Load Balancer|Pool> <id> is immutable" and
    * "Invalid state … of loadbalancer resource <id>" become LoadBalancerBusy, any other 409 a
    * CloudError with Octavia's words.
    */
