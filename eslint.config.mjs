@@ -81,9 +81,12 @@ export default [
         {
           enforceBuildableLibDependency: false,
           banTransitiveDependencies: false,
-          // The database lib's own tests use the test harness, which builds on the database lib:
-          // an edge of test files only, so no cycle in shipped code.
-          ignoredCircularDependencies: [['lib-db', 'lib-testing']],
+          // The database and driver libs' own tests use the test harness, which builds on those
+          // libs: edges of test files only, so no cycle in shipped code.
+          ignoredCircularDependencies: [
+            ['lib-db', 'lib-testing'],
+            ['lib-drivers', 'lib-testing'],
+          ],
           depConstraints: [
             { sourceTag: 'lib:core', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:migrations', onlyDependOnLibsWithTags: [] },
@@ -173,7 +176,10 @@ export default [
         {
           enforceBuildableLibDependency: false,
           banTransitiveDependencies: false,
-          ignoredCircularDependencies: [['lib-db', 'lib-testing']],
+          ignoredCircularDependencies: [
+            ['lib-db', 'lib-testing'],
+            ['lib-drivers', 'lib-testing'],
+          ],
           allow: ['^@grove/testing$', '^@grove/cloud-simulator$'],
           depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['*'] }],
         },

@@ -15,6 +15,13 @@ export type {
   PortListing,
   FloatingIpListing,
   KeypairListing,
+  ServerGroupListing,
+  LbListing,
+  LoadBalancerListing,
+  ListenerListing,
+  PoolListing,
+  MemberListing,
+  HealthMonitorListing,
 } from './admin/resource-listing';
 export type { SimulatorKnobs, ServiceKnobs, KnobsPatch } from './store/knobs';
 export type { FailNextRequest, FailNextRule } from './store/fail-next';

@@ -83,7 +83,7 @@ async function close(app: NestExpressApplication): Promise<void> {
 }
 
 /**
- * Starts the simulated cloud: Keystone, Nova, Glance, Neutron and Heat (and the admin API) on
+ * Starts the simulated cloud: Keystone, Nova, Glance, Neutron, Heat and Octavia (and the admin API) on
  * `port`, the Docker Engine API on `dockerPort`. A bad seed throws SeedError before anything
  * listens.
  */

@@ -6,12 +6,14 @@ import { JsonHttp } from './http/json-http';
 import type { WaitOptions } from './http/wait';
 import type { CloudCredentials, IdentityDriver } from './identity/identity.driver';
 import type { ImageDriver } from './image/image.driver';
+import type { LoadBalancerDriver } from './lbaas/lbaas.driver';
 import type { NetworkDriver } from './network/network.driver';
 import { GlanceDriver } from './openstack/glance.driver';
 import { HeatDriver } from './openstack/heat.driver';
 import { KeystoneDriver } from './openstack/keystone.driver';
 import { NeutronDriver } from './openstack/neutron.driver';
 import { NovaDriver } from './openstack/nova.driver';
+import { OctaviaDriver } from './openstack/octavia.driver';
 import { OpenStackService } from './openstack/openstack-service';
 import type { OrchestrationDriver } from './orchestration/orchestration.driver';
 
@@ -23,6 +25,8 @@ export interface CloudDrivers {
   readonly image: ImageDriver;
   readonly network: NetworkDriver;
   readonly orchestration: OrchestrationDriver;
+  /** Octavia (`load-balancer` in the catalog). */
+  readonly lbaas: LoadBalancerDriver;
   /** The Docker Engine API at `endpoint` (http://host:port). */
   docker(endpoint: string): ContainerDriver;
   /** Polling settings for waits, with the caller's deadline. */
@@ -36,6 +40,8 @@ export interface CloudConnectorOptions {
   maxConnections: number;
   pollMinMs: number;
   pollMaxMs: number;
+  /** How long a load-balancer change refused while another runs waits for the load balancer; default 300 s. */
+  lbBusyTimeoutMs?: number;
 }
 
 /**
@@ -75,6 +81,12 @@ export class CloudConnector {
     const svc = (type: string, name: string, version = '') =>
       new OpenStackService(type, region, this.identity, this.http(name), version);
     const { pollMinMs, pollMaxMs } = this.o;
+    const wait = (timeoutMs: number, signal?: AbortSignal): WaitOptions => ({
+      timeoutMs,
+      minIntervalMs: pollMinMs,
+      maxIntervalMs: pollMaxMs,
+      signal,
+    });
     const drivers: CloudDrivers = {
       region,
       identity: this.identity,
@@ -82,8 +94,9 @@ export class CloudConnector {
       image: new GlanceDriver(svc('image', 'Glance', '/v2')),
       network: new NeutronDriver(svc('network', 'Neutron', '/v2.0')),
       orchestration: new HeatDriver(svc('orchestration', 'Heat')),
+      lbaas: new OctaviaDriver(svc('load-balancer', 'Octavia', '/v2'), { wait, busyTimeoutMs: this.o.lbBusyTimeoutMs }),
       docker: (endpoint) => new DockerDriver(endpoint, this.dockerHttp),
-      wait: (timeoutMs, signal) => ({ timeoutMs, minIntervalMs: pollMinMs, maxIntervalMs: pollMaxMs, signal }),
+      wait,
     };
     this.regions.set(region, drivers);
     return drivers;

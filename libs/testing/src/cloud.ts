@@ -11,10 +11,13 @@ import {
   type HypervisorPatch,
   type KnobsPatch,
   type ListedType,
+  type LoadBalancerListing,
+  type MemberListing,
   type RequestStats,
   type ResourceFilter,
   type ResourceListing,
   type ResourceType,
+  type ServerGroupListing,
   type ServerListing,
   type SimulatorKnobs,
   type SimulatorOptions,
@@ -51,6 +54,10 @@ export interface CloudAdminClient {
   servers(filter?: Omit<ResourceFilter, 'type'>): Promise<ServerListing[]>;
   stacks(filter?: Omit<ResourceFilter, 'type'>): Promise<StackListing[]>;
   containers(filter?: Omit<ResourceFilter, 'type'>): Promise<ContainerListing[]>;
+  loadBalancers(filter?: Omit<ResourceFilter, 'type'>): Promise<LoadBalancerListing[]>;
+  /** Load-balancer pool members; `{pool_id}` or `{loadbalancer_id}` narrows. */
+  members(filter?: Omit<ResourceFilter, 'type'>): Promise<MemberListing[]>;
+  serverGroups(filter?: Omit<ResourceFilter, 'type'>): Promise<ServerGroupListing[]>;
   /** Back to the seed with default knobs. */
   reset(): Promise<void>;
   /** Breaks (or mends) a server behind Grove's back. */
@@ -68,7 +75,8 @@ export interface CloudAdminClient {
 function listingQuery(f: ResourceFilter): string {
   const q = new URLSearchParams();
   if (f.type !== undefined) q.set('type', (Array.isArray(f.type) ? f.type : [f.type]).join(','));
-  for (const key of ['region', 'project', 'name', 'status'] as const) if (f[key] !== undefined) q.set(key, f[key]!);
+  for (const key of ['region', 'project', 'name', 'status', 'loadbalancer_id', 'pool_id'] as const)
+    if (f[key] !== undefined) q.set(key, f[key]!);
   for (const [k, v] of Object.entries(f.metadata ?? {})) q.set(`metadata.${k}`, v);
   for (const [k, v] of Object.entries(f.labels ?? {})) q.set(`labels.${k}`, v);
   if (f.tags?.length) q.set('tag', f.tags.join(','));
@@ -103,6 +111,9 @@ export function cloudAdminClient(simUrl: string): CloudAdminClient {
     servers: of('servers'),
     stacks: of('stacks'),
     containers: of('containers'),
+    loadBalancers: of('loadbalancers'),
+    members: of('members'),
+    serverGroups: of('servergroups'),
     reset: () => call('POST', '/reset'),
     setServerStatus: async (id, status, o = {}) =>
       (await call<{ server: ServerListing }>('POST', `/servers/${encodeURIComponent(id)}/status`, { status, ...o }))

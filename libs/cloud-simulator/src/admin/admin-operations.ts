@@ -1,5 +1,6 @@
 import { removeServer, settleServer } from '../compute/server-state';
 import { badRequest, notFound } from '../http/api-error';
+import { removeListener, removeLoadBalancer, removePool } from '../load-balancer/lb-lifecycle';
 import { deletePort } from '../network/port-allocation';
 import type { FailNextRequest, FailNextRule } from '../store/fail-next';
 import { applyKnobs, type KnobsPatch, type SimulatorKnobs } from '../store/knobs';
@@ -194,6 +195,47 @@ export class AdminOperations implements SimulatorAdmin {
           region.floatingIps.delete(id);
           store.pool(region.subnets.get(fip.subnetId)!.cidr).release(fip.floatingIpAddress);
           store.addressOwners.delete(fip.floatingIpAddress);
+          return;
+        }
+        break;
+      case 'servergroups':
+        for (const region of store.regions.values()) {
+          const g = region.serverGroups.get(id);
+          if (!g) continue;
+          region.serverGroups.delete(id);
+          for (const sid of g.members) {
+            const s = region.servers.get(sid);
+            if (s?.groupId === id) s.groupId = null;
+          }
+          return;
+        }
+        break;
+      // Load-balancer objects vanish with what hangs under them; their load balancer is left as it was.
+      case 'loadbalancers':
+        for (const region of store.regions.values()) {
+          const lb = region.loadBalancers.get(id);
+          if (lb) return removeLoadBalancer(store, region, lb, now);
+        }
+        break;
+      case 'listeners':
+        for (const region of store.regions.values()) if (region.listeners.has(id)) return removeListener(region, id);
+        break;
+      case 'pools':
+        for (const region of store.regions.values()) {
+          const pool = region.lbPools.get(id);
+          if (pool) return removePool(region, pool);
+        }
+        break;
+      case 'members':
+        for (const region of store.regions.values()) if (region.lbMembers.delete(id)) return;
+        break;
+      case 'healthmonitors':
+        for (const region of store.regions.values()) {
+          const hm = region.healthMonitors.get(id);
+          if (!hm) continue;
+          region.healthMonitors.delete(id);
+          const pool = region.lbPools.get(hm.poolId);
+          if (pool) pool.healthMonitorId = null;
           return;
         }
         break;

@@ -150,8 +150,14 @@ describe('the admin API', () => {
     expect(Object.keys(listing.body).sort()).toEqual([
       'containers',
       'floatingips',
+      'healthmonitors',
       'keypairs',
+      'listeners',
+      'loadbalancers',
+      'members',
+      'pools',
       'ports',
+      'servergroups',
       'servers',
       'stacks',
     ]);

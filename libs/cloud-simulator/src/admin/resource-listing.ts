@@ -4,14 +4,28 @@ import { LOCAL_HOST, settleContainer } from '../docker/docker-hosts';
 import type { RegionApi } from '../http/api-context';
 import { badRequest } from '../http/api-error';
 import { isoSeconds } from '../http/times';
+import { settleAll } from '../load-balancer/lb-lifecycle';
 import { settleStack } from '../orchestration/stack-lifecycle';
 import type { Caller } from '../store/identity-state';
 import type { RegionState } from '../store/region-state';
-import type { Server } from '../store/resources';
+import type { LbObject, Server } from '../store/resources';
 import type { SimulatorStore } from '../store/simulator-store';
 
 /** What clients make, and what can vanish through the admin API. */
-export const RESOURCE_TYPES = ['servers', 'stacks', 'containers', 'ports', 'floatingips', 'keypairs'] as const;
+export const RESOURCE_TYPES = [
+  'servers',
+  'stacks',
+  'containers',
+  'ports',
+  'floatingips',
+  'keypairs',
+  'servergroups',
+  'loadbalancers',
+  'listeners',
+  'pools',
+  'members',
+  'healthmonitors',
+] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 /** What the admin listing shows: the above, plus what the seed put in every region. */
 export const LISTED_TYPES = [...RESOURCE_TYPES, 'flavors', 'images', 'networks'] as const;
@@ -32,6 +46,10 @@ export interface ResourceFilter {
   labels?: Record<string, string>;
   /** Stack tags that must all be present. */
   tags?: string[];
+  /** Listeners, pools, members and health monitors under this load balancer. */
+  loadbalancer_id?: string;
+  /** Members of this pool. */
+  pool_id?: string;
 }
 
 export interface ServerListing {
@@ -140,6 +158,65 @@ export interface NetworkListing {
   region: string;
 }
 
+export interface ServerGroupListing {
+  id: string;
+  name: string;
+  policy: string;
+  members: string[];
+  region: string;
+  project_id: string;
+}
+
+/** What every load-balancer object shows: a load balancer's own id as its `loadbalancer_id`. */
+export interface LbListing {
+  id: string;
+  name: string;
+  provisioning_status: string;
+  operating_status: string;
+  admin_state_up: boolean;
+  loadbalancer_id: string;
+  region: string;
+  project_id: string;
+}
+
+export interface LoadBalancerListing extends LbListing {
+  vip_address: string;
+  vip_port_id: string;
+  vip_subnet_id: string;
+  vip_network_id: string;
+  availability_zone: string | null;
+  flavor_id: string | null;
+}
+
+export interface ListenerListing extends LbListing {
+  protocol: string;
+  protocol_port: number;
+  default_pool_id: string | null;
+}
+
+export interface PoolListing extends LbListing {
+  listener_id: string | null;
+  protocol: string;
+  lb_algorithm: string;
+  healthmonitor_id: string | null;
+}
+
+export interface MemberListing extends LbListing {
+  pool_id: string;
+  address: string;
+  protocol_port: number;
+  subnet_id: string | null;
+  weight: number;
+}
+
+export interface HealthMonitorListing extends LbListing {
+  pool_id: string;
+  type: string;
+  delay: number;
+  timeout: number;
+  max_retries: number;
+}
+
 export interface ResourceListing {
   flavors?: FlavorListing[];
   images?: ImageListing[];
@@ -150,6 +227,12 @@ export interface ResourceListing {
   ports?: PortListing[];
   floatingips?: FloatingIpListing[];
   keypairs?: KeypairListing[];
+  servergroups?: ServerGroupListing[];
+  loadbalancers?: LoadBalancerListing[];
+  listeners?: ListenerListing[];
+  pools?: PoolListing[];
+  members?: MemberListing[];
+  healthmonitors?: HealthMonitorListing[];
 }
 
 /** An all-powerful caller for reads the simulator makes on its own behalf (the admin API has no token). */
@@ -187,7 +270,8 @@ export function filterFromQuery(q: Record<string, string | string[] | undefined>
         if (!(LISTED_TYPES as readonly string[]).includes(t))
           throw badRequest(`unknown type '${t}' (one of ${LISTED_TYPES.join(', ')})`);
       f.type = types as ListedType[];
-    } else if (key === 'region' || key === 'project' || key === 'name' || key === 'status') f[key] = v;
+    } else if (['region', 'project', 'name', 'status', 'loadbalancer_id', 'pool_id'].includes(key))
+      f[key as 'region' | 'project' | 'name' | 'status' | 'loadbalancer_id' | 'pool_id'] = v;
     else if (key.startsWith('metadata.')) (f.metadata ??= {})[key.slice('metadata.'.length)] = v;
     else if (key.startsWith('labels.')) (f.labels ??= {})[key.slice('labels.'.length)] = v;
     else if (key === 'tag' || key === 'tags') f.tags = (Array.isArray(raw) ? raw : [raw]).flatMap((t) => t.split(','));
@@ -388,6 +472,93 @@ export function listResources(store: SimulatorStore, f: ResourceFilter = {}): Re
           project_id: x.projectId,
         })),
     );
+  }
+  if (types.has('servergroups')) {
+    out.servergroups = regions.flatMap((region) =>
+      [...region.serverGroups.values()]
+        .filter((g) => inProject(g.projectId) && named(g.name))
+        .map((g) => ({
+          id: g.id,
+          name: g.name,
+          policy: g.policy,
+          members: [...g.members],
+          region: region.name,
+          project_id: g.projectId,
+        })),
+    );
+  }
+  const lbTypes = ['loadbalancers', 'listeners', 'pools', 'members', 'healthmonitors'] as const;
+  if (lbTypes.some((t) => types.has(t))) {
+    for (const region of regions) settleAll(region, now);
+    const lbObjects = <T extends LbObject, V>(
+      pick: (region: RegionState) => Iterable<T>,
+      view: (o: T) => V,
+    ): (LbListing & V)[] =>
+      regions.flatMap((region) =>
+        [...pick(region)]
+          .filter(
+            (o) =>
+              inProject(o.projectId) &&
+              named(o.name) &&
+              (f.status === undefined || o.provisioningStatus === f.status) &&
+              (f.loadbalancer_id === undefined || o.loadBalancerId === f.loadbalancer_id) &&
+              (f.pool_id === undefined || (o as { poolId?: string }).poolId === f.pool_id),
+          )
+          .map((o) => ({
+            id: o.id,
+            name: o.name,
+            provisioning_status: o.provisioningStatus,
+            operating_status: o.operatingStatus,
+            admin_state_up: o.adminStateUp,
+            loadbalancer_id: o.loadBalancerId,
+            region: region.name,
+            project_id: o.projectId,
+            ...view(o),
+          })),
+      );
+    if (types.has('loadbalancers'))
+      out.loadbalancers = lbObjects(
+        (r) => r.loadBalancers.values(),
+        (lb) => ({
+          vip_address: lb.vipAddress,
+          vip_port_id: lb.vipPortId,
+          vip_subnet_id: lb.vipSubnetId,
+          vip_network_id: lb.vipNetworkId,
+          availability_zone: lb.availabilityZone,
+          flavor_id: lb.flavorId,
+        }),
+      );
+    if (types.has('listeners'))
+      out.listeners = lbObjects(
+        (r) => r.listeners.values(),
+        (l) => ({ protocol: l.protocol, protocol_port: l.protocolPort, default_pool_id: l.defaultPoolId }),
+      );
+    if (types.has('pools'))
+      out.pools = lbObjects(
+        (r) => r.lbPools.values(),
+        (p) => ({
+          listener_id: p.listenerId,
+          protocol: p.protocol,
+          lb_algorithm: p.lbAlgorithm,
+          healthmonitor_id: p.healthMonitorId,
+        }),
+      );
+    if (types.has('members'))
+      out.members = lbObjects(
+        (r) => r.lbMembers.values(),
+        (m) => ({
+          pool_id: m.poolId,
+          address: m.address,
+          protocol_port: m.protocolPort,
+          subnet_id: m.subnetId,
+          weight: m.weight,
+        }),
+      );
+    if (types.has('healthmonitors'))
+      out.healthmonitors = lbObjects(
+        (r) => r.healthMonitors.values(),
+        (h) => ({ pool_id: h.poolId, type: h.type, delay: h.delay, timeout: h.timeout, max_retries: h.maxRetries }),
+      );
   }
   if (types.has('keypairs')) {
     out.keypairs = regions.flatMap((region) =>

@@ -5,9 +5,17 @@ import { badRequest, conflict, forbidden, type ApiError } from '../http/api-erro
 import { AddressError, createPort, networkVisible } from '../network/port-allocation';
 import { parseIpv4 } from '../store/ip-pool';
 import type { RegionState } from '../store/region-state';
-import { POWER, type Flavor, type Hypervisor, type Network, type Port, type Server } from '../store/resources';
+import {
+  POWER,
+  type Flavor,
+  type Hypervisor,
+  type Network,
+  type Port,
+  type Server,
+  type ServerGroup,
+} from '../store/resources';
 import type { SimulatorStore } from '../store/simulator-store';
-import { releaseNetwork, removeServer, simulatedWaitMs } from './server-state';
+import { findServerGroup, releaseNetwork, removeServer, simulatedWaitMs } from './server-state';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -40,6 +48,8 @@ export interface ServerPlan {
   accessIPv4: string;
   accessIPv6: string;
   count: number;
+  /** The server group of `scheduler_hints.group`, whose policy places the servers. */
+  group: ServerGroup | null;
 }
 
 export const MAX_METADATA_ITEMS = 128;
@@ -206,6 +216,8 @@ export function planServers(api: RegionApi, body: unknown): ServerPlan {
     }
   }
 
+  const group = planGroup(api, body);
+
   return {
     name,
     flavor,
@@ -227,7 +239,25 @@ export function planServers(api: RegionApi, body: unknown): ServerPlan {
     accessIPv4: typeof srv.accessIPv4 === 'string' ? srv.accessIPv4 : '',
     accessIPv6: typeof srv.accessIPv6 === 'string' ? srv.accessIPv6 : '',
     count: maxCount,
+    group,
   };
+}
+
+/**
+ * `os:scheduler_hints` (or its older name `OS-SCH-HNT:scheduler_hints`), beside `server`: only
+ * `group` means anything here; it must name a server group the caller can see.
+ */
+function planGroup(api: RegionApi, body: Json): ServerGroup | null {
+  const key = body['os:scheduler_hints'] !== undefined ? 'os:scheduler_hints' : 'OS-SCH-HNT:scheduler_hints';
+  const hints = body[key];
+  if (hints === undefined || hints === null) return null;
+  if (!isObject(hints)) throw schemaError(key, hints, `${JSON.stringify(hints)} is not of type 'object'`);
+  const id = hints.group;
+  if (id === undefined) return null;
+  if (typeof id !== 'string' || !isUuid(id)) throw schemaError('group', id, `${JSON.stringify(id)} is not a 'uuid'`);
+  const group = findServerGroup(api.region, api, id);
+  if (!group) throw badRequest(`Instance group ${id} could not be found.`);
+  return group;
 }
 
 /**
@@ -283,19 +313,62 @@ function planNetworks(api: RegionApi, networks: unknown, count: number): NicPlan
   });
 }
 
-/** The least loaded up-and-enabled hypervisor in the zone (any zone when none was asked for). */
-export function pickHost(region: RegionState, zone: string | null, exclude?: string): Hypervisor | null {
+/** Up-and-enabled hypervisors in the zone (any zone when none was asked for). */
+const usableHosts = (region: RegionState, zone: string | null, exclude?: string): Hypervisor[] =>
+  [...region.hypervisors.values()].filter(
+    (h) => h.state === 'up' && h.status === 'enabled' && h.hostname !== exclude && (!zone || h.zone === zone),
+  );
+
+/** The first of `hosts` by `rank` (lower first), then by load: the scheduler's weighing. */
+function leastBy(region: RegionState, hosts: Hypervisor[], rank: (h: Hypervisor) => number = () => 0) {
   let best: Hypervisor | null = null;
-  let bestLoad = Infinity;
-  for (const h of region.hypervisors.values()) {
-    if (h.state !== 'up' || h.status !== 'enabled' || h.hostname === exclude || (zone && h.zone !== zone)) continue;
-    const load = region.hostLoad.get(h.hostname) ?? 0;
-    if (load < bestLoad) {
+  let bestKey: [number, number] = [Infinity, Infinity];
+  for (const h of hosts) {
+    const key: [number, number] = [rank(h), region.hostLoad.get(h.hostname) ?? 0];
+    if (key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) {
       best = h;
-      bestLoad = load;
+      bestKey = key;
     }
   }
   return best;
+}
+
+/** The least loaded up-and-enabled hypervisor in the zone (any zone when none was asked for). */
+export function pickHost(region: RegionState, zone: string | null, exclude?: string): Hypervisor | null {
+  return leastBy(region, usableHosts(region, zone, exclude));
+}
+
+/**
+ * Where a new member of `group` goes, within the zone: Nova's ServerGroupAffinityFilter (the
+ * members' host, once there is one) and ServerGroupAntiAffinityFilter (a host with fewer than
+ * `max_server_per_host` members, default 1) are hard, so null when no host passes; the soft
+ * policies only weigh (most members first, or fewest), then the least loaded host wins.
+ */
+export function pickGroupHost(region: RegionState, zone: string | null, group: ServerGroup): Hypervisor | null {
+  const now = Date.now();
+  const onHost = new Map<string, number>();
+  for (const id of group.members) {
+    const s = region.servers.get(id);
+    // A member whose delete has completed (but was not read since) no longer holds its host.
+    if (s?.host && (s.deleteAt === null || s.deleteAt > now)) onHost.set(s.host, (onHost.get(s.host) ?? 0) + 1);
+  }
+  const members = (h: Hypervisor) => onHost.get(h.hostname) ?? 0;
+  const hosts = usableHosts(region, zone);
+  switch (group.policy) {
+    case 'affinity':
+      return leastBy(region, onHost.size ? hosts.filter((h) => onHost.has(h.hostname)) : hosts);
+    case 'anti-affinity': {
+      const max = group.rules.max_server_per_host ?? 1;
+      return leastBy(
+        region,
+        hosts.filter((h) => members(h) < max),
+      );
+    }
+    case 'soft-affinity':
+      return leastBy(region, hosts, (h) => -members(h));
+    case 'soft-anti-affinity':
+      return leastBy(region, hosts, members);
+  }
 }
 
 const NO_VALID_HOST = 'No valid host was found. There are not enough hosts available.';
@@ -315,7 +388,8 @@ export function createServers(
   const now = Date.now();
   const made: Server[] = [];
   for (let i = 1; i <= plan.count; i++) {
-    const host = plan.forcedHost ?? pickHost(region, plan.zone);
+    const host =
+      plan.forcedHost ?? (plan.group ? pickGroupHost(region, plan.zone, plan.group) : pickHost(region, plan.zone));
     const id = newId();
     const s: Server = {
       id,
@@ -349,6 +423,7 @@ export function createServers(
       created: now,
       updated: now,
       stackId: extra.stackId ?? null,
+      groupId: plan.group?.id ?? null,
     };
     let failure: string | null = host ? null : NO_VALID_HOST;
     if (host) {
@@ -378,6 +453,8 @@ export function createServers(
         }
       : { at: now + buildMs, vmState: 'active', powerState: POWER.RUNNING };
     region.addServer(s);
+    // A member now, so that the next server of this request is placed around it.
+    plan.group?.members.push(s.id);
     made.push(s);
   }
   return made;

@@ -2,7 +2,7 @@ import { conflict, notFound } from '../http/api-error';
 import type { RegionApi } from '../http/api-context';
 import { deletePort, detachPort } from '../network/port-allocation';
 import type { RegionState } from '../store/region-state';
-import type { Server, ServerTransition, VmState } from '../store/resources';
+import type { Server, ServerGroup, ServerTransition, VmState } from '../store/resources';
 import type { SimulatorStore } from '../store/simulator-store';
 
 /** Nova's status for a vm_state and task_state (nova/api/openstack/common.py). */
@@ -139,6 +139,12 @@ export function findServer(store: SimulatorStore, api: RegionApi, id: string, no
     throw notFound(`Instance ${id} could not be found.`);
   }
   return live;
+}
+
+/** A server group by id in the caller's project (any project for an admin), as Nova's lookup filters it. */
+export function findServerGroup(region: RegionState, api: Pick<RegionApi, 'caller'>, id: string): ServerGroup | null {
+  const g = region.serverGroups.get(id);
+  return g && (api.caller.isAdmin || g.projectId === api.caller.project.id) ? g : null;
 }
 
 /** Nova's 409 for an action the server's state forbids. */

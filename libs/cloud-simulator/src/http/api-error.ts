@@ -1,5 +1,13 @@
 /** The APIs the simulator imitates, plus its own admin API. Each renders errors its own way. */
-export const SERVICES = ['identity', 'compute', 'image', 'network', 'orchestration', 'docker'] as const;
+export const SERVICES = [
+  'identity',
+  'compute',
+  'image',
+  'network',
+  'orchestration',
+  'load-balancer',
+  'docker',
+] as const;
 export type CloudService = (typeof SERVICES)[number];
 export type ServiceName = CloudService | 'admin';
 

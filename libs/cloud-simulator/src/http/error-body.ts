@@ -69,6 +69,9 @@ export function errorBody(service: ServiceName, status: number, message: string,
         explanation: WEBOB_EXPLANATIONS[status] ?? title(status),
         error: { message, type: type ?? HEAT_DEFAULT_TYPES[status] ?? 'HTTPInternalServerError', traceback: null },
       };
+    case 'load-balancer':
+      // Octavia's WSME faults: who is to blame, and the message.
+      return { faultcode: status < 500 ? 'Client' : 'Server', faultstring: message, debuginfo: null };
     case 'docker':
       return { message };
     case 'admin':

@@ -5,6 +5,7 @@ const REGION_SERVICES: Record<string, ServiceName> = {
   image: 'image',
   network: 'network',
   orchestration: 'orchestration',
+  'load-balancer': 'load-balancer',
 };
 
 /** Which API a path on the OpenStack port belongs to: `/identity/…`, `/admin/…` or `/<region>/<service>/…`. */

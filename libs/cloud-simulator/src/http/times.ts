@@ -12,3 +12,6 @@ export const naiveMicros = (ms: number): string => new Date(ms).toISOString().re
 /** Docker's RFC 3339 with nanoseconds; its zero time for "never". */
 export const dockerTime = (ms: number | null): string =>
   ms === null ? '0001-01-01T00:00:00Z' : new Date(ms).toISOString().replace(/(\.\d{3})Z$/, '$1000000Z');
+
+/** `2024-05-01T12:00:00`: Octavia's timestamps, a naive datetime without fractions. */
+export const naiveSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, '');

@@ -51,6 +51,17 @@ export class VersionDiscoveryController {
     return { versions: [{ id: 'v2.0', status: 'CURRENT', links: [{ rel: 'self', href: `${root}/network/v2.0/` }] }] };
   }
 
+  @Get('load-balancer')
+  loadBalancerVersions(@Req() req: SimRequest, @Param('region') region: string) {
+    const self = [{ rel: 'self', href: `${this.root(req, region)}/load-balancer/v2` }];
+    return {
+      versions: [
+        { id: 'v2.0', status: 'SUPPORTED', updated: '2016-12-11T00:00:00Z', links: self },
+        { id: 'v2.27', status: 'CURRENT', updated: '2023-05-05T00:00:00Z', links: self },
+      ],
+    };
+  }
+
   @Get('orchestration')
   @HttpCode(300)
   orchestrationVersions(@Req() req: SimRequest, @Param('region') region: string) {

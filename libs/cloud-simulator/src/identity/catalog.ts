@@ -7,6 +7,7 @@ const SERVICES: { type: string; name: string; path: (region: string, projectId: 
   { type: 'image', name: 'glance', path: (r) => `/${r}/image` },
   { type: 'network', name: 'neutron', path: (r) => `/${r}/network` },
   { type: 'orchestration', name: 'heat', path: (r, p) => `/${r}/orchestration/v1/${p}` },
+  { type: 'load-balancer', name: 'octavia', path: (r) => `/${r}/load-balancer` },
 ];
 
 const INTERFACES = ['public', 'internal', 'admin'] as const;
@@ -30,7 +31,7 @@ export interface CatalogEntry {
 
 /**
  * The service catalog of a project-scoped token: every service in every region, under the three
- * interfaces (same URLs, as devstack registers them). Image and network endpoints are unversioned,
+ * interfaces (same URLs, as devstack registers them). Image, network and load-balancer endpoints are unversioned,
  * as deployments usually register them; Heat's carries the project id.
  */
 export function serviceCatalog(baseUrl: string, regions: Iterable<string>, projectId: string): CatalogEntry[] {

@@ -29,7 +29,7 @@ describe('Keystone v3', () => {
     expect(t.methods).toEqual(['password']);
     expect(Date.parse(t.expires_at) - Date.parse(t.issued_at)).toBe(3600_000);
     const types = t.catalog.map((s: { type: string }) => s.type).sort();
-    expect(types).toEqual(['compute', 'identity', 'image', 'network', 'orchestration']);
+    expect(types).toEqual(['compute', 'identity', 'image', 'load-balancer', 'network', 'orchestration']);
     const nova = t.catalog.find((s: { type: string }) => s.type === 'compute');
     expect(nova.name).toBe('nova');
     expect(nova.endpoints).toHaveLength(6);

@@ -13,15 +13,15 @@ export interface SimulatorKnobs {
   latency_ms: number;
   /** A random extra delay from 0 to this, on top of latency_ms. */
   latency_jitter_ms: number;
-  /** BUILD → ACTIVE (and stack CREATE/UPDATE) takes this long; 0 means ACTIVE on the first read. */
+  /** BUILD → ACTIVE (and stack CREATE/UPDATE, load balancer PENDING_CREATE) takes this long; 0 means ACTIVE on the first read. */
   build_time_ms: number;
   /** A delete takes this long before the resource is gone. */
   delete_time_ms: number;
-  /** Reboot, rebuild, resize, start, stop… stay in their transitional state this long. */
+  /** Reboot, rebuild, resize, start, stop… (and a load balancer's PENDING_UPDATE) stay in their transitional state this long. */
   action_time_ms: number;
   /** The share (0..1) of requests that fail with a 503 before doing anything. */
   failure_rate: number;
-  /** The share (0..1) of server builds that end in ERROR. */
+  /** The share (0..1) of server builds (and load balancer creations) that end in ERROR. */
   build_failure_rate: number;
   /** Lifetime of Keystone tokens issued from now on. */
   token_ttl_s: number;

@@ -3,13 +3,19 @@ import type { SimulatorSeed } from '../seed/seed';
 import type {
   Flavor,
   FloatingIp,
+  HealthMonitor,
   Hypervisor,
   Image,
   Keypair,
+  LbMember,
+  LbPool,
+  Listener,
+  LoadBalancer,
   Network,
   Port,
   SecurityGroup,
   Server,
+  ServerGroup,
   Stack,
   Subnet,
 } from './resources';
@@ -41,6 +47,12 @@ export class RegionState {
   readonly serversByProject = new Map<string, Map<string, Server>>();
   readonly stacks = new Map<string, Stack>();
   readonly tombstones = new Map<string, Stack>();
+  readonly serverGroups = new Map<string, ServerGroup>();
+  readonly loadBalancers = new Map<string, LoadBalancer>();
+  readonly listeners = new Map<string, Listener>();
+  readonly lbPools = new Map<string, LbPool>();
+  readonly lbMembers = new Map<string, LbMember>();
+  readonly healthMonitors = new Map<string, HealthMonitor>();
   private instanceCounter = 0;
   private keypairCounter = 0;
 
@@ -73,6 +85,12 @@ export class RegionState {
       this.serversByProject,
       this.stacks,
       this.tombstones,
+      this.serverGroups,
+      this.loadBalancers,
+      this.listeners,
+      this.lbPools,
+      this.lbMembers,
+      this.healthMonitors,
     ]) {
       m.clear();
     }
@@ -175,6 +193,9 @@ export class RegionState {
     this.servers.delete(s.id);
     this.serversByProject.get(s.projectId)?.delete(s.id);
     if (s.host) this.hostLoad.set(s.host, Math.max(0, (this.hostLoad.get(s.host) ?? 1) - 1));
+    // Nova forgets a deleted instance's group membership.
+    const group = s.groupId ? this.serverGroups.get(s.groupId) : undefined;
+    if (group) group.members = group.members.filter((id) => id !== s.id);
   }
 
   moveServer(s: Server, host: string): void {

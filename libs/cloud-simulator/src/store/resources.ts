@@ -182,6 +182,24 @@ export interface Server {
   updated: number;
   /** The stack whose OS::Nova::Server resource made it, if any. */
   stackId: string | null;
+  /** The server group it was booted into (`scheduler_hints.group`), if any. */
+  groupId: string | null;
+}
+
+export type ServerGroupPolicy = 'affinity' | 'anti-affinity' | 'soft-affinity' | 'soft-anti-affinity';
+
+/** A Nova server group: the servers booted into it are placed by its policy. */
+export interface ServerGroup {
+  id: string;
+  name: string;
+  projectId: string;
+  userId: string;
+  policy: ServerGroupPolicy;
+  /** Microversion 2.64 rules; only `max_server_per_host` (anti-affinity) exists. */
+  rules: { max_server_per_host?: number };
+  /** Server ids, in the order they joined. */
+  members: string[];
+  created: number;
 }
 
 export type StackAction = 'CREATE' | 'UPDATE' | 'DELETE' | 'CHECK' | 'SUSPEND' | 'RESUME' | 'ROLLBACK';
@@ -272,4 +290,82 @@ export interface DockerHost {
   images: Set<string>;
   /** Last octet counter for container addresses on 172.17.0.0/16. */
   nextAddress: number;
+}
+
+/** Octavia's provisioning states (DELETED objects are gone from the simulator). */
+export type ProvisioningStatus = 'ACTIVE' | 'PENDING_CREATE' | 'PENDING_UPDATE' | 'PENDING_DELETE' | 'ERROR';
+export type OperatingStatus = 'ONLINE' | 'OFFLINE' | 'DEGRADED' | 'ERROR' | 'NO_MONITOR';
+
+/** What every Octavia object has. */
+export interface LbObject {
+  id: string;
+  name: string;
+  description: string;
+  projectId: string;
+  adminStateUp: boolean;
+  provisioningStatus: ProvisioningStatus;
+  operatingStatus: OperatingStatus;
+  created: number;
+  updated: number | null;
+  /** The load balancer it belongs to (itself for a load balancer). */
+  loadBalancerId: string;
+}
+
+/** A change the load balancer is busy with; it ends, and `finish` runs, at `at`. */
+export interface LbTransition {
+  at: number;
+  finish: (at: number) => void;
+}
+
+export interface LoadBalancer extends LbObject {
+  vipAddress: string;
+  vipPortId: string;
+  vipSubnetId: string;
+  vipNetworkId: string;
+  availabilityZone: string | null;
+  flavorId: string | null;
+  /** While set, the load balancer is PENDING_* and refuses other changes. */
+  pending: LbTransition | null;
+}
+
+export interface Listener extends LbObject {
+  protocol: string;
+  protocolPort: number;
+  connectionLimit: number;
+  defaultPoolId: string | null;
+}
+
+export interface SessionPersistence {
+  type: string;
+  cookie_name: string | null;
+}
+
+export interface LbPool extends LbObject {
+  /** The listener it is the default pool of, if any. */
+  listenerId: string | null;
+  protocol: string;
+  lbAlgorithm: string;
+  sessionPersistence: SessionPersistence | null;
+  healthMonitorId: string | null;
+}
+
+export interface LbMember extends LbObject {
+  poolId: string;
+  address: string;
+  protocolPort: number;
+  subnetId: string | null;
+  weight: number;
+  backup: boolean;
+}
+
+export interface HealthMonitor extends LbObject {
+  poolId: string;
+  type: string;
+  delay: number;
+  timeout: number;
+  maxRetries: number;
+  maxRetriesDown: number;
+  httpMethod: string | null;
+  urlPath: string | null;
+  expectedCodes: string | null;
 }

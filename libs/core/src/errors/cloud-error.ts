@@ -36,3 +36,14 @@ export class CloudResourceFailed extends CloudError {
     this.name = 'CloudResourceFailed';
   }
 }
+
+/**
+ * The cloud refused a change because the resource is busy with another one (Octavia's 409 for a
+ * load balancer that is PENDING_*). Trying again once the resource has settled may succeed.
+ */
+export class CloudBusy extends CloudError {
+  constructor(message: string) {
+    super(message, 409);
+    this.name = 'CloudBusy';
+  }
+}

@@ -79,6 +79,18 @@ export interface ServerInterface {
 /** What to plug into a server: an existing port, or a new port Nova makes on a network. */
 export type InterfaceAttach = { portId: string } | { netId: string; fixedIp?: string };
 
+export type ServerGroupPolicy = 'affinity' | 'anti-affinity' | 'soft-affinity' | 'soft-anti-affinity';
+
+/** A Nova server group: servers booted with `schedulerHints: {group: id}` are placed by its policy. */
+export interface ServerGroup {
+  id: string;
+  name: string;
+  policy: ServerGroupPolicy;
+  /** Ids of the servers in it. */
+  members: string[];
+  projectId: string | null;
+}
+
 /** Nova v2.1. Missing things are `null` (never an exception); failures are CloudErrors. */
 export interface ComputeDriver {
   createServer(req: ServerCreate, signal?: AbortSignal): Promise<{ id: string; adminPass?: string }>;
@@ -110,4 +122,11 @@ export interface ComputeDriver {
   findKeypair(name: string, signal?: AbortSignal): Promise<Keypair | null>;
   availabilityZones(signal?: AbortSignal): Promise<string[]>;
   hypervisors(signal?: AbortSignal): Promise<Hypervisor[]>;
+  /** Soft policies need microversion 2.15, which the driver sends (2.64, where `policy` replaced `policies`). */
+  createServerGroup(name: string, policy: ServerGroupPolicy, signal?: AbortSignal): Promise<ServerGroup>;
+  getServerGroup(id: string, signal?: AbortSignal): Promise<ServerGroup | null>;
+  /** The project's group of exactly that name (the first of several), or null. */
+  findServerGroupByName(name: string, signal?: AbortSignal): Promise<ServerGroup | null>;
+  /** Its servers stay where they are; a group that is already gone is fine. */
+  deleteServerGroup(id: string, signal?: AbortSignal): Promise<void>;
 }

@@ -169,12 +169,13 @@ const pathOf = (url: string): string => {
 /**
  * The message in an error body, whichever OpenStack or Docker dialect it is in:
  * `{"badRequest": {"message"}}` (Nova), `{"error": {"message"}}` (Keystone, Heat),
- * `{"NeutronError": {"message"}}`, `{"message": …}` (Docker, Glance).
+ * `{"NeutronError": {"message"}}`, `{"message": …}` (Docker, Glance), `{"faultstring": …}` (Octavia).
  */
 export function errorMessage(body: unknown, fallback = ''): string {
   if (body && typeof body === 'object') {
     const b = body as Record<string, unknown>;
     if (typeof b.message === 'string') return b.message;
+    if (typeof b.faultstring === 'string') return b.faultstring;
     for (const v of Object.values(b)) {
       if (v && typeof v === 'object' && typeof (v as Record<string, unknown>).message === 'string') {
         return (v as { message: string }).message;

@@ -5,6 +5,14 @@ export interface Network {
   external: boolean;
 }
 
+export interface Subnet {
+  id: string;
+  name: string;
+  networkId: string;
+  cidr: string;
+  ipVersion: 4 | 6;
+}
+
 export interface Port {
   id: string;
   networkId: string;
@@ -30,7 +38,7 @@ export interface FloatingIp {
 /** Neutron v2.0. */
 export interface NetworkDriver {
   findNetwork(nameOrId: string, signal?: AbortSignal): Promise<Network | null>;
-  findSubnet(nameOrId: string, signal?: AbortSignal): Promise<{ id: string; name: string; networkId: string } | null>;
+  findSubnet(nameOrId: string, signal?: AbortSignal): Promise<Subnet | null>;
   findSecurityGroup(nameOrId: string, signal?: AbortSignal): Promise<{ id: string; name: string } | null>;
   createPort(req: PortCreate, signal?: AbortSignal): Promise<Port>;
   getPort(id: string, signal?: AbortSignal): Promise<Port | null>;

@@ -1,6 +1,6 @@
 import { isUuid } from '@grove/core';
 import { LookupCache } from '../http/lookup-cache';
-import type { FloatingIp, Network, NetworkDriver, Port, PortCreate } from '../network/network.driver';
+import type { FloatingIp, Network, NetworkDriver, Port, PortCreate, Subnet } from '../network/network.driver';
 import type { OpenStackService } from './openstack-service';
 
 interface RawPort {
@@ -65,9 +65,15 @@ export class NeutronDriver implements NetworkDriver {
     return n ? { id: n.id, name: n.name, subnets: n.subnets ?? [], external: n['router:external'] ?? false } : null;
   }
 
-  async findSubnet(nameOrId: string, signal?: AbortSignal) {
-    const s = await this.find<{ id: string; name: string; network_id: string }>('subnets', nameOrId, signal);
-    return s ? { id: s.id, name: s.name, networkId: s.network_id } : null;
+  async findSubnet(nameOrId: string, signal?: AbortSignal): Promise<Subnet | null> {
+    const s = await this.find<{ id: string; name: string; network_id: string; cidr: string; ip_version: number }>(
+      'subnets',
+      nameOrId,
+      signal,
+    );
+    return s
+      ? { id: s.id, name: s.name, networkId: s.network_id, cidr: s.cidr, ipVersion: s.ip_version === 6 ? 6 : 4 }
+      : null;
   }
 
   async findSecurityGroup(nameOrId: string, signal?: AbortSignal) {

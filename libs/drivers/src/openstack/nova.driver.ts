@@ -9,6 +9,8 @@ import type {
   Keypair,
   Server,
   ServerCreate,
+  ServerGroup,
+  ServerGroupPolicy,
   ServerInterface,
 } from '../compute/compute.driver';
 import type { OpenStackService } from './openstack-service';
@@ -27,6 +29,27 @@ type RawServer = Record<string, unknown> & {
   fault?: { message?: string };
   key_name?: string | null;
 };
+
+interface RawServerGroup {
+  id: string;
+  name: string;
+  policy?: ServerGroupPolicy;
+  policies?: ServerGroupPolicy[];
+  members?: string[];
+  project_id?: string;
+}
+
+/** The microversion server-group calls use: `policy` (2.64) instead of `policies`, and project ids (2.13). */
+const GROUP_VERSION = { 'OpenStack-API-Version': 'compute 2.64', 'X-OpenStack-Nova-API-Version': '2.64' };
+
+const toServerGroup = (g: RawServerGroup): ServerGroup => ({
+  id: g.id,
+  name: g.name,
+  // Either shape, in case a proxy answers in the older microversion.
+  policy: g.policy ?? g.policies?.[0] ?? 'anti-affinity',
+  members: g.members ?? [],
+  projectId: g.project_id ?? null,
+});
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -243,6 +266,47 @@ export class NovaDriver implements ComputeDriver {
       state: h.state,
       status: h.status,
     }));
+  }
+
+  async createServerGroup(name: string, policy: ServerGroupPolicy, signal?: AbortSignal): Promise<ServerGroup> {
+    const res = await this.nova.call<{ server_group: RawServerGroup }>('POST', '/os-server-groups', {
+      body: { server_group: { name, policy } },
+      headers: GROUP_VERSION,
+      signal,
+    });
+    return toServerGroup(res.body.server_group);
+  }
+
+  async getServerGroup(id: string, signal?: AbortSignal): Promise<ServerGroup | null> {
+    const res = await this.nova.call<{ server_group: RawServerGroup }>(
+      'GET',
+      `/os-server-groups/${encodeURIComponent(id)}`,
+      { expect: [404], headers: GROUP_VERSION, signal },
+    );
+    return res.status === 404 ? null : toServerGroup(res.body.server_group);
+  }
+
+  async findServerGroupByName(name: string, signal?: AbortSignal): Promise<ServerGroup | null> {
+    // Nova has no name filter here; it pages by offset.
+    for (let offset = 0; ; offset += 1000) {
+      const res = await this.nova.call<{ server_groups: RawServerGroup[] }>(
+        'GET',
+        `/os-server-groups?limit=1000&offset=${offset}`,
+        { headers: GROUP_VERSION, signal },
+      );
+      const page = res.body.server_groups ?? [];
+      const found = page.find((g) => g.name === name);
+      if (found) return toServerGroup(found);
+      if (page.length < 1000) return null;
+    }
+  }
+
+  async deleteServerGroup(id: string, signal?: AbortSignal): Promise<void> {
+    await this.nova.call('DELETE', `/os-server-groups/${encodeURIComponent(id)}`, {
+      expect: [404],
+      headers: GROUP_VERSION,
+      signal,
+    });
   }
 }
 
