@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CloudConnector, type CloudDrivers } from '@grove/drivers';
+import { CloudConnector, type ServerGroupPolicy } from '@grove/drivers';
 import type { LoadBalancerPort, PolicyPorts, PortOptions } from '@grove/policies';
 import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
+import { OctaviaLoadBalancerPort } from './load-balancer-port';
 import type { LoadedProfile } from './profiles';
 
 /** A port call that would change the cloud, made while previewing: a bug in the policy. */
@@ -12,7 +13,8 @@ export class PreviewWriteError extends Error {
   }
 }
 
-const remaining = (o: PortOptions) => Math.max(1, o.deadline.getTime() - Date.now());
+/** Wraps a port method that changes the cloud: refused in a preview. */
+type Writes = <A extends unknown[], R>(what: string, f: (...a: A) => Promise<R>) => (...a: A) => Promise<R>;
 
 /**
  * The cloud ports policies use, backed by the drivers of the cluster profile's region. In a
@@ -33,8 +35,7 @@ export class PolicyPortsFactory {
 
   forRegion(region: string, preview = false): PolicyPorts {
     const drivers = this.cloud.forRegion(region);
-    const missing = () => Promise.reject(new Error('This cloud service has no driver yet.'));
-    const write = <A extends unknown[], R>(what: string, f: (...a: A) => Promise<R>) =>
+    const write: Writes = (what, f) =>
       preview
         ? () => {
             throw new PreviewWriteError(what);
@@ -44,28 +45,28 @@ export class PolicyPortsFactory {
       identity: { regions: (o) => drivers.identity.regions(o.signal) },
       compute: {
         availabilityZones: (o) => drivers.compute.availabilityZones(o.signal),
-        // Server groups and load balancers arrive with their drivers.
-        findServerGroup: missing,
-        createServerGroup: write('create a server group', missing),
-        deleteServerGroup: write('delete a server group', missing),
+        findServerGroup: async (nameOrId, o) =>
+          (await drivers.compute.getServerGroup(nameOrId, o.signal).catch(() => null)) ??
+          (await drivers.compute.findServerGroupByName(nameOrId, o.signal)),
+        createServerGroup: write('create a server group', (name: string, policy: string, o: PortOptions) =>
+          drivers.compute.createServerGroup(name, policy as ServerGroupPolicy, o.signal),
+        ),
+        deleteServerGroup: write('delete a server group', (id: string, o: PortOptions) =>
+          drivers.compute.deleteServerGroup(id, o.signal),
+        ),
       },
-      loadBalancer: this.loadBalancer(drivers, write),
+      loadBalancer: this.loadBalancer(new OctaviaLoadBalancerPort(drivers), write),
     };
   }
 
-  private loadBalancer(
-    drivers: CloudDrivers,
-    write: <A extends unknown[], R>(what: string, f: (...a: A) => Promise<R>) => (...a: A) => Promise<R>,
-  ): LoadBalancerPort {
-    void drivers;
-    void remaining;
-    const missing = () => Promise.reject(new Error('The load-balancer driver is not available yet.'));
+  /** The Octavia port, its writes refused in a preview. */
+  private loadBalancer(port: OctaviaLoadBalancerPort, write: Writes): LoadBalancerPort {
     return {
-      create: write('create a load balancer', missing),
-      delete: write('delete a load balancer', missing),
-      exists: missing,
-      addMember: write('add a load-balancer member', missing),
-      removeMember: write('remove a load-balancer member', missing),
+      create: write('create a load balancer', port.create.bind(port)),
+      delete: write('delete a load balancer', port.delete.bind(port)),
+      exists: port.exists.bind(port),
+      addMember: write('add a load-balancer member', port.addMember.bind(port)),
+      removeMember: write('remove a load-balancer member', port.removeMember.bind(port)),
     };
   }
 }
