@@ -49,8 +49,8 @@ describe('microversion negotiation', () => {
   });
 
   it.each([
-    ['clustering latest', 'clustering 1.14'],
-    ['clustering LATEST', 'clustering 1.14'],
+    ['clustering latest', 'clustering 1.15'],
+    ['clustering LATEST', 'clustering 1.15'],
     ['clustering 1.7', 'clustering 1.7'],
     ['clustering 1.14', 'clustering 1.14'],
     ['compute 2.1, clustering 1.3', 'clustering 1.3'],
@@ -78,13 +78,13 @@ describe('microversion negotiation', () => {
     },
   );
 
-  it.each(['2.0', '1.15', '3.0'])('refuses %p, outside 1.0-1.14, with a 406', async (v) => {
+  it.each(['2.0', '1.16', '3.0'])('refuses %p, outside 1.0-1.15, with a 406', async (v) => {
     const a = await h.http('GET', '/v1/clusters', { project: freshProject(), version: v });
     expectFault(
       a,
       406,
       'InvalidGlobalAPIVersion',
-      `Version '${v}' is not supported by the API. Minimum is '1.0' and maximum is '1.14'.`,
+      `Version '${v}' is not supported by the API. Minimum is '1.0' and maximum is '1.15'.`,
     );
     expect(a.body).toMatchObject({ title: 'Not Acceptable' });
     expect(versionHeaders(a)).toEqual({ version: null, vary: null });

@@ -9,7 +9,13 @@ export interface ApiVersion {
 }
 
 export const MIN_VERSION: ApiVersion = { major: 1, minor: 0 };
-export const MAX_VERSION: ApiVersion = { major: 1, minor: 14 };
+/**
+ * Senlin's microversions end at 1.14. Grove's additions (previews, signed and idempotent webhooks,
+ * scale-in protection) come at 1.15; nothing below it changes.
+ */
+export const MAX_VERSION: ApiVersion = { major: 1, minor: 15 };
+/** The first microversion with Grove's additions. */
+export const GROVE_EXTENSIONS = '1.15';
 /** What a request without the header gets (openstacksdk and Heat send none). */
 export const DEFAULT_VERSION = MIN_VERSION;
 

@@ -9,7 +9,7 @@ const document = (base: string) => ({
   status: 'CURRENT',
   updated: '2016-01-18T00:00:00Z',
   min_version: '1.0',
-  max_version: '1.14',
+  max_version: '1.15',
   'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.clustering-v1+json' }],
   links: [
     { rel: 'self', href: `${base}/v1` },
@@ -72,7 +72,7 @@ describe('GET /v1', () => {
     expect((await h.http('GET', '/v1.00/clusters')).status).toBe(404);
   });
 
-  it('still refuses a version outside 1.0-1.14', async () => {
+  it('still refuses a version outside 1.0-1.15', async () => {
     expect((await h.http('GET', '/v1/', { version: '2.0' })).status).toBe(406);
   });
 
