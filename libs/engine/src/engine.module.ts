@@ -8,6 +8,7 @@ import { EngineClient, type BusBackend } from '@grove/rpc';
 import { ACTION_HANDLERS, ACTION_HELPERS } from './actions/handlers';
 import { Scanner } from './dispatcher/scanner';
 import { EngineLifecycle } from './engine-lifecycle';
+import { HOOK_QUEUES, LifecycleHooks } from './events/lifecycle-hooks';
 import { ENGINE_BUS, ENGINE_OPTIONS, type EngineOptions } from './engine-options';
 import { PolicyPortsFactory } from './ports/policy-ports';
 import { ProfileContexts, Profiles } from './ports/profiles';
@@ -47,6 +48,9 @@ export class EngineModule {
       providers: [
         { provide: ENGINE_OPTIONS, useValue: options },
         { provide: ENGINE_BUS, useValue: o.bus },
+        // Named queues arrive with the receivers; until then hook messages go to webhook URLs only.
+        { provide: HOOK_QUEUES, useValue: null },
+        LifecycleHooks,
         { provide: ROOT_LOGGER, useValue: o.logger },
         {
           provide: EngineClient,

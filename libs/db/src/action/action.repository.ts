@@ -142,6 +142,31 @@ export class ActionRepository {
     return count === 1;
   }
 
+  /**
+   * Lets a victim held for a lifecycle hook go on (`complete_lifecycle`): READY if it was still
+   * held, else nothing. Returns whether it was released here.
+   */
+  async completeLifecycle(id: string): Promise<boolean> {
+    const { count } = await sql(
+      this.ds,
+      `UPDATE action SET status = 'READY', status_reason = 'Lifecycle complete.', owner = NULL, updated_at = now()
+       WHERE id = $1 AND status = 'WAITING_LIFECYCLE_COMPLETION'`,
+      [id],
+    );
+    return count === 1;
+  }
+
+  /** Releases the victims whose lifecycle hook timed out (READY); returns their ids, to announce. */
+  async releaseExpiredHolds(): Promise<string[]> {
+    const { rows } = await sql<{ id: string }>(
+      this.ds,
+      `UPDATE action SET status = 'READY', status_reason = 'Lifecycle hook timed out.', updated_at = now()
+       WHERE status = 'WAITING_LIFECYCLE_COMPLETION' AND (data->'lifecycle'->>'deadline')::timestamptz <= now()
+       RETURNING id`,
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Merges keys into an action's `data` (what users see in `action show`). */
   async mergeData(id: string, data: Record<string, unknown>, em: EntityManager = this.ds.manager): Promise<void> {
     await sql(em, `UPDATE action SET data = data || $2::jsonb, updated_at = now() WHERE id = $1`, [

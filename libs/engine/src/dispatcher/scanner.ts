@@ -11,7 +11,8 @@ const RESCAN_BATCH = 1000;
 /**
  * The periodic safety net under the broker (Postgres is the truth, RabbitMQ only a hint). Every
  * SCAN_INTERVAL_S each engine: takes over actions of dead engines; wakes parents whose last
- * wake-up was lost or whose deadline passed; announces again READY actions nobody picked up.
+ * wake-up was lost or whose deadline passed; releases victims whose lifecycle hook timed out;
+ * announces again READY actions nobody picked up.
  * Every step is a conditional update, so engines scanning at once never do a thing twice.
  */
 @Injectable()
@@ -43,7 +44,11 @@ export class Scanner implements OnApplicationBootstrap, OnApplicationShutdown {
     this.scanning = true;
     try {
       await this.recovery.recover();
-      const woken = [...(await this.actions.wakeStranded()), ...(await this.actions.wakeOverdue())];
+      const woken = [
+        ...(await this.actions.wakeStranded()),
+        ...(await this.actions.wakeOverdue()),
+        ...(await this.actions.releaseExpiredHolds()),
+      ];
       const stale = await this.actions.staleReady(this.o.config.READY_RESCAN_AFTER_S, RESCAN_BATCH);
       await this.actions.touch(stale);
       const again = [...woken, ...stale];

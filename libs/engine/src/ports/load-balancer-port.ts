@@ -142,6 +142,11 @@ export class OctaviaLoadBalancerPort implements LoadBalancerPort {
     });
     if (!address) throw new Error(`Node ${node.name} is not in subnet ${member.subnet}.`);
     await this.lbaas.waitLoadBalancerActive(res.loadbalancer, this.waitFor(o));
+    // An action run again after its engine died may have added the member already.
+    const existing = (await this.lbaas.listMembers(res.pool, o.signal))?.find(
+      (m) => m.address === address && m.protocolPort === member.protocolPort,
+    );
+    if (existing) return existing.id;
     const created = await this.lbaas.createMember(
       res.pool,
       { address, protocolPort: member.protocolPort, subnetId: subnet.id, name: node.name },

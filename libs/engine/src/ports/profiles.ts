@@ -73,10 +73,21 @@ export class ProfileContexts {
     private readonly profiles: Profiles,
   ) {}
 
-  /** `deadline` bounds every wait; `signal` aborts on cancel or timeout. */
-  for(profile: LoadedProfile, signal: AbortSignal, deadline: Date, log: Logger): ProfileContext {
+  /**
+   * `deadline` bounds every wait; `signal` aborts on cancel or timeout. The region is the one a
+   * region placement policy gave the node (`data.placement.region_name`), else the profile's
+   * `context.region_name`, else the configured one.
+   */
+  for(
+    profile: LoadedProfile,
+    signal: AbortSignal,
+    deadline: Date,
+    log: Logger,
+    node?: { data: Record<string, unknown> },
+  ): ProfileContext {
+    const placed = (node?.data.placement as { region_name?: string } | undefined)?.region_name;
     const ctxRegion = (profile.properties.context as { region_name?: string } | undefined)?.region_name;
-    const cloud = this.cloud.forRegion(ctxRegion ?? this.o.config.CLOUD_REGION_NAME);
+    const cloud = this.cloud.forRegion(placed ?? ctxRegion ?? this.o.config.CLOUD_REGION_NAME);
     return {
       cloud,
       signal,

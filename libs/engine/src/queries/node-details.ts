@@ -34,7 +34,7 @@ export class NodeDetails {
     if (!node.physicalId) return {};
     const profile = await this.profiles.load(node.profileId);
     const signal = AbortSignal.timeout(DETAILS_TIMEOUT_MS);
-    const ctx = this.contexts.for(profile, signal, new Date(Date.now() + DETAILS_TIMEOUT_MS), this.log);
+    const ctx = this.contexts.for(profile, signal, new Date(Date.now() + DETAILS_TIMEOUT_MS), this.log, node);
     try {
       return await profile.type.details(ctx, toProfileNode(node), profile.properties);
     } catch (e) {

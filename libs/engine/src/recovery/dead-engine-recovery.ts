@@ -20,9 +20,10 @@ import { ActionRunner } from '../runner/action-runner';
  * The others fail with a reason, because running them twice could do harm.
  */
 const REQUEUE_AFTER_CRASH: ReadonlySet<ActionName> = new Set<ActionName>([
-  // Cluster actions write each step in one transaction and make no cloud calls outside their
-  // children; one that does (a load-balancer attach) must leave this list.
-  ...CLUSTER_ACTIONS,
+  // Cluster actions write each step in one transaction, and their policies' cloud calls are safe to
+  // repeat (a load-balancer member is added once per address). Attaching and detaching a policy
+  // are not: a second load balancer would be built, or a half-deleted one left.
+  ...CLUSTER_ACTIONS.filter((a) => a !== 'CLUSTER_ATTACH_POLICY' && a !== 'CLUSTER_DETACH_POLICY'),
   'NODE_CREATE',
   'NODE_DELETE',
   'NODE_CHECK',

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CAUSE_DERIVED, newId, shortId, type NodeActionName } from '@grove/core';
+import { CAUSE_DERIVED, newId, shortId, type ActionCause, type NodeActionName } from '@grove/core';
 import { ActionEntity, ActionRepository, EventRepository, NodeRepository, type NodeEntity } from '@grove/db';
 import { EngineClient } from '@grove/rpc';
 import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
@@ -19,6 +19,13 @@ export interface ChildSpec {
   after?: number[];
   /** The action's name when Senlin's differs from `<action>_<id8>` (`node_reboot_1a2b3c4d`). */
   name?: string;
+  /** `Derived Action with Lifecycle Hook` for a victim held for a deletion policy's hook. */
+  cause?: ActionCause;
+  /**
+   * Held in WAITING_LIFECYCLE_COMPLETION until the user completes the lifecycle or `until` passes
+   * (a deletion policy's hook); the scan releases it then.
+   */
+  heldUntil?: Date;
 }
 
 export interface SpawnPlan {
@@ -51,6 +58,11 @@ export class Children {
   ) {}
 
   async spawn(parent: ActionContext, plan: SpawnPlan): Promise<ActionResult> {
+    return (await this.spawnChildren(parent, plan)).result;
+  }
+
+  /** Like spawn, and also the ids of the children in plan order, once they are committed. */
+  async spawnChildren(parent: ActionContext, plan: SpawnPlan): Promise<{ result: ActionResult; ids: string[] }> {
     const p = parent.action;
     const now = new Date();
     const children = plan.children.map((c): ActionEntity => ({
@@ -59,21 +71,21 @@ export class Children {
       clusterId: p.clusterId,
       target: c.target,
       action: c.action,
-      cause: CAUSE_DERIVED,
+      cause: c.cause ?? CAUSE_DERIVED,
       owner: null,
       interval: -1,
       startTime: null,
       endTime: null,
       timeout: p.timeout,
-      status: c.after?.length ? 'WAITING' : 'READY',
-      statusReason: '',
+      status: c.heldUntil ? 'WAITING_LIFECYCLE_COMPLETION' : c.after?.length ? 'WAITING' : 'READY',
+      statusReason: c.heldUntil ? 'Waiting for the lifecycle hook to complete.' : '',
       control: null,
       step: null,
       awaiting: [],
       retries: 0,
       inputs: c.inputs ?? {},
       outputs: {},
-      data: {},
+      data: c.heldUntil ? { lifecycle: { deadline: c.heldUntil.toISOString() } } : {},
       context: p.context,
       userId: p.userId,
       project: p.project,
@@ -101,6 +113,6 @@ export class Children {
       if (!parked) throw new Error(`Action ${p.id} is no longer run by this engine`);
     });
     this.engine.announceLater(children.filter((c) => c.status === 'READY').map((c) => c.id));
-    return ActionResult.waiting();
+    return { result: ActionResult.waiting(), ids: children.map((c) => c.id) };
   }
 }

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { sleep } from '@grove/core';
+import { CAUSE_DERIVED_LIFECYCLE, shortId, sleep } from '@grove/core';
 import { ClusterRepository, NodeRepository, type ActionEntity, type ClusterPatch } from '@grove/db';
 import { pickVictims } from '@grove/policies';
 import { ENGINE_OPTIONS, type EngineOptions } from '../../engine-options';
+import { lifecycleHook, LifecycleHooks } from '../../events/lifecycle-hooks';
 import type { ClusterActionContext } from '../../runner/action-context';
 import { ActionResult, type Effects } from '../../runner/action-result';
 import { ActionCancelled } from '../../runner/action-runner';
@@ -10,10 +11,33 @@ import { Children, type ChildSpec } from '../../runner/children';
 import { evaluateCluster, newMembers } from '../status';
 import { childrenFailed, conclude, describeFailures } from './outcomes';
 
-/** Per-node placements a placement policy put in `data.placement.placements`, if any. */
+/** `{az1: 2, az2: 1}` → `['az1', 'az1', 'az2']`: a placement plan as one entry per new node. */
+function perNode(plan: unknown): string[] {
+  if (typeof plan !== 'object' || plan === null) return [];
+  return Object.entries(plan as Record<string, unknown>).flatMap(([name, n]) =>
+    Array.from({ length: Math.max(0, Math.trunc(Number(n) || 0)) }, () => name),
+  );
+}
+
+/**
+ * Where each of `count` new nodes goes, from what the BEFORE policies decided: the affinity
+ * policy's `data.placement.placements` (server group, zone), the zone placement policy's
+ * `data.creation.zones` and the region placement policy's `data.creation.regions` (Senlin only
+ * used the latter two when deleting; Grove places new nodes by them too). The result becomes the
+ * nodes' `data.placement`, which the profile turns into the cloud request (availability zone,
+ * scheduler hint, the region's endpoints).
+ */
 export function placements(data: Record<string, unknown>, count: number): Record<string, unknown>[] {
-  const list = (data.placement as { placements?: Record<string, unknown>[] } | undefined)?.placements ?? [];
-  return Array.from({ length: count }, (_, i) => (list[i] ? { placement: list[i] } : {}));
+  const affinity = (data.placement as { placements?: Record<string, unknown>[] } | undefined)?.placements ?? [];
+  const creation = (data.creation ?? {}) as { zones?: unknown; regions?: unknown };
+  const zones = perNode(creation.zones);
+  const regions = perNode(creation.regions);
+  return Array.from({ length: count }, (_, i) => {
+    const p: Record<string, unknown> = { ...(affinity[i] ?? {}) };
+    if (zones[i]) p.zone = zones[i];
+    if (regions[i]) p.region_name = regions[i];
+    return Object.keys(p).length ? { placement: p } : {};
+  });
 }
 
 /** Targets of the children that succeeded, in the order they were spawned. */
@@ -31,6 +55,7 @@ export class Membership {
     private readonly clusters: ClusterRepository,
     private readonly nodes: NodeRepository,
     private readonly children: Children,
+    private readonly hooks: LifecycleHooks,
   ) {}
 
   get maxNodesPerCluster(): number {
@@ -49,16 +74,54 @@ export class Membership {
     });
   }
 
-  /** Removes members: NODE_DELETE each, or NODE_LEAVE when they are to live on as orphans. */
-  shrink(
+  /**
+   * Removes members: NODE_DELETE each, or NODE_LEAVE when they are to live on as orphans. With a
+   * deletion policy's lifecycle hook, each ACTIVE victim is held (WAITING_LIFECYCLE_COMPLETION)
+   * and a message with its token goes out; it goes on when the user completes the lifecycle or the
+   * hook's timeout passes (SL _remove_nodes_with_hook).
+   */
+  async shrink(
     ctx: ClusterActionContext,
     victims: readonly string[],
     destroy: boolean,
     step: string,
     effects?: Effects,
   ): Promise<ActionResult> {
-    const children: ChildSpec[] = victims.map((id) => ({ action: destroy ? 'NODE_DELETE' : 'NODE_LEAVE', target: id }));
-    return this.children.spawn(ctx, { step, children, effects });
+    const action = destroy ? 'NODE_DELETE' : 'NODE_LEAVE';
+    const hook = lifecycleHook(ctx.action.data);
+    if (!hook) {
+      const children: ChildSpec[] = victims.map((id) => ({ action, target: id }));
+      return this.children.spawn(ctx, { step, children, effects });
+    }
+    const nodes = new Map((await this.nodes.getByIds(victims)).map((n) => [n.id, n]));
+    const until = hook.timeout > 0 ? new Date(Date.now() + hook.timeout * 1000) : ctx.deadline;
+    const held = (id: string) => {
+      const n = nodes.get(id);
+      return n?.status === 'ACTIVE' && n.physicalId ? n : null;
+    };
+    const children: ChildSpec[] = victims.map((id) => ({
+      action,
+      target: id,
+      name: `node_delete_${shortId(id)}`,
+      cause: CAUSE_DERIVED_LIFECYCLE,
+      heldUntil: held(id) ? until : undefined,
+    }));
+    const { result, ids } = await this.children.spawnChildren(ctx, { step, children, effects });
+    const messages = victims.flatMap((id, i) => {
+      const n = held(id);
+      return n
+        ? [
+            {
+              lifecycle_action_token: ids[i],
+              node_id: id,
+              resource_id: n.physicalId!,
+              lifecycle_transition_type: 'termination' as const,
+            },
+          ]
+        : [];
+    });
+    await this.hooks.notify(hook, messages);
+    return result;
   }
 
   /**

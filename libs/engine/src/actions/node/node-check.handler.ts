@@ -29,7 +29,7 @@ export class NodeCheckHandler implements NodeActionHandler {
   async run(ctx: NodeActionContext): Promise<ActionResult> {
     const { action, node } = ctx;
     const profile = await this.profiles.load(node.profileId);
-    const pctx = this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log);
+    const pctx = this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log, ctx.node);
     const found: CheckResult | { state: 'failed'; reason: string } = await profile.type
       .check(pctx, toProfileNode(node), profile.properties)
       .catch((e: unknown) => ({ state: 'failed', reason: failureReason(e, ctx) }) as const);

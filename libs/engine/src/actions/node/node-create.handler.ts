@@ -8,6 +8,7 @@ import { HandlesAction, type NodeActionHandler } from '../../runner/handler-regi
 import type { NodeActionContext } from '../../runner/action-context';
 import { ActionResult } from '../../runner/action-result';
 import { ProfileContexts, Profiles, toProfileNode } from '../../ports/profiles';
+import { placements } from '../cluster/membership';
 import { evaluateCluster, markNode, setNodeStatus, strictSizeProblem } from '../status';
 import { brokeOff, failureReason } from './failure-reason';
 
@@ -58,9 +59,13 @@ export class NodeCreateHandler implements NodeActionHandler {
           ]
         : written;
 
+    // A user's node joins with the placement its cluster's policies chose just now (BEFORE).
+    const chosen = action.cause === CAUSE_RPC ? placements(action.data, 1)[0] : {};
+    if (chosen.placement)
+      node.data = { ...node.data, placement: { ...(node.data.placement ?? {}), ...chosen.placement } };
     const profile = await this.profiles.load(node.profileId);
     await markNode(this.nodes, action, node, 'CREATING', 'Creation in progress');
-    const pctx = this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log);
+    const pctx = this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log, ctx.node);
     let pnode = toProfileNode(node);
     try {
       if (!pnode.physicalId && action.retries > 0) {

@@ -59,7 +59,7 @@ export class NodeDeleteHandler implements NodeActionHandler {
 
     const profile = await this.profiles.load(node.profileId);
     await markNode(this.nodes, action, node, 'DELETING', 'Deletion in progress');
-    const pctx = this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log);
+    const pctx = this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log, ctx.node);
     try {
       await profile.type.delete(pctx, toProfileNode(node), profile.properties, { force: action.inputs.force === true });
     } catch (e) {

@@ -36,7 +36,7 @@ export class NodeJoinHandler implements NodeActionHandler {
 
     const index = await this.clusters.takeIndexes(clusterId, 1);
     const profile = await this.profiles.load(node.profileId);
-    const pctx = this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log);
+    const pctx = this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log, ctx.node);
     let note = '';
     try {
       await profile.type.join(pctx, toProfileNode(node), profile.properties, clusterId, index);

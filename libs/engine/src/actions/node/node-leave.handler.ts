@@ -24,7 +24,7 @@ export class NodeLeaveHandler implements NodeActionHandler {
     const { node } = ctx;
     if (!node.clusterId) return ActionResult.ok('Node successfully left cluster.');
     const profile = await this.profiles.load(node.profileId);
-    const pctx = this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log);
+    const pctx = this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log, ctx.node);
     let note = '';
     try {
       await profile.type.leave(pctx, toProfileNode(node), profile.properties);

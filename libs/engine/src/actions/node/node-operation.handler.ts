@@ -45,7 +45,7 @@ export class NodeOperationHandler implements NodeActionHandler {
     const before = node.status;
     await markNode(this.nodes, action, node, 'OPERATING', `Operation '${op}' in progress`);
     try {
-      const pctx = this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log);
+      const pctx = this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log, ctx.node);
       await profile.type.operation(pctx, toProfileNode(node), profile.properties, op, params);
     } catch (e) {
       const reason = failureReason(e, ctx);

@@ -33,7 +33,7 @@ export class NodeRecoverHandler implements NodeActionHandler {
       return ActionResult.error(`Node recover failed: the node has no cloud resource to ${operation.toLowerCase()}.`);
     }
     const profile = await this.profiles.load(node.profileId);
-    const pctx = this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log);
+    const pctx = this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log, ctx.node);
     const pnode = toProfileNode(node);
 
     if (inputs.check) {

@@ -51,7 +51,7 @@ export class NodeUpdateHandler implements NodeActionHandler {
     if (!node.physicalId) return ActionResult.error('Node update failed: the node has no cloud resource to update.');
 
     await markNode(this.nodes, action, node, 'UPDATING', 'Update in progress');
-    const pctx = this.contexts.for(current, ctx.signal, ctx.deadline, ctx.log);
+    const pctx = this.contexts.for(current, ctx.signal, ctx.deadline, ctx.log, ctx.node);
     try {
       const out = await current.type.update(pctx, toProfileNode(node), current.properties, next.properties);
       return ActionResult.ok('Node updated successfully.', {
