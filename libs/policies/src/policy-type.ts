@@ -129,6 +129,8 @@ export type HealthRegistryEffect =
         readonly checkTypes: readonly string[];
         readonly interval: number;
         readonly params: Readonly<Record<string, unknown>>;
+        /** False registers the checks paused (a policy attached with enabled=false); default true. */
+        readonly enabled?: boolean;
       };
     }
   | { readonly unregister: true }

@@ -1,8 +1,9 @@
 import { ResourceNotFound, resolveSpec, S, specTypeKey } from '@grove/core';
+import { loadBalancingPolicy } from './load-balancing/load-balancing.policy';
 import { policyTypeKeys, type PolicyType } from './policy-type';
 
 /** Every policy type Grove knows: one line each. */
-export const POLICY_TYPES: readonly PolicyType<object>[] = [];
+export const POLICY_TYPES: readonly PolicyType<object>[] = [loadBalancingPolicy];
 
 const ENVELOPE = {
   type: S.string('Policy type name.', { required: true }),
