@@ -4,3 +4,5 @@ export * from './registry';
 export * from './deletion/pick-victims';
 export * from './load-balancing/load-balancing.policy';
 export * from './load-balancing/load-balancing.properties';
+export * from './health/health.policy';
+export * from './health/health.properties';
