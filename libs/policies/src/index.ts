@@ -6,3 +6,5 @@ export * from './load-balancing/load-balancing.policy';
 export * from './load-balancing/load-balancing.properties';
 export * from './health/health.policy';
 export * from './health/health.properties';
+export * from './affinity/affinity.policy';
+export * from './affinity/affinity.properties';

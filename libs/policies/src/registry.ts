@@ -1,10 +1,11 @@
 import { ResourceNotFound, resolveSpec, S, specTypeKey } from '@grove/core';
+import { affinityPolicy } from './affinity/affinity.policy';
 import { healthPolicy } from './health/health.policy';
 import { loadBalancingPolicy } from './load-balancing/load-balancing.policy';
 import { DEFAULT_SPEC_LIMITS, policyTypeKeys, type PolicyType, type SpecLimits } from './policy-type';
 
 /** Every policy type Grove knows: one line each. */
-export const POLICY_TYPES: readonly PolicyType<object>[] = [loadBalancingPolicy, healthPolicy];
+export const POLICY_TYPES: readonly PolicyType<object>[] = [affinityPolicy, loadBalancingPolicy, healthPolicy];
 
 const ENVELOPE = {
   type: S.string('Policy type name.', { required: true }),
