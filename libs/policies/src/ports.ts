@@ -72,7 +72,7 @@ export interface LbBuildSpec {
   /** Owner ids for the resources' descriptions, so a half-finished attach can be found and cleaned up. */
   readonly clusterId: string;
   readonly policyId: string;
-  /** The VIP: on `subnet`, else on `network` (checkProperties guarantees one of them). */
+  /** The VIP on `subnet` and/or `network` (checkProperties guarantees at least one), as Octavia takes them. */
   readonly vip: Readonly<LbVipProps>;
   /** The pool made on the listener; `subnet` and `protocol_port` are for members, `id` is unused here. */
   readonly pool: Readonly<LbPoolProps>;

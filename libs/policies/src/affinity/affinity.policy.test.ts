@@ -10,6 +10,10 @@ const props = (properties: Record<string, unknown>) =>
   registry.validate(spec(properties)).properties as unknown as AffinityProps;
 
 describe('senlin.policy.affinity', () => {
+  it('is one of the types Grove knows', () => {
+    expect(new PolicyRegistry().has('senlin.policy.affinity-1.0')).toBe(true);
+  });
+
   it('is registered as in Senlin', () => {
     expect(registry.keys()).toEqual(['senlin.policy.affinity-1.0']);
     expect(affinity).toMatchObject({

@@ -51,6 +51,10 @@ const bindingCtx = (o: Partial<BindingContext<HealthProps>> = {}): BindingContex
 });
 
 describe('senlin.policy.health', () => {
+  it('is one of the types Grove knows', () => {
+    expect(new PolicyRegistry().has('senlin.policy.health-1.2')).toBe(true);
+  });
+
   it('is registered under every Senlin version', () => {
     expect(registry.keys()).toEqual([
       'senlin.policy.health-1.0',

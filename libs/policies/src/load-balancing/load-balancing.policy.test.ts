@@ -35,6 +35,10 @@ const TEMPEST_SPEC = {
 const props = new PolicyRegistry([lb as never]).validate(TEMPEST_SPEC).properties as unknown as LoadBalancingProps;
 
 describe('senlin.policy.loadbalance', () => {
+  it('is one of the types Grove knows', () => {
+    expect(new PolicyRegistry().has('senlin.policy.loadbalance-1.3')).toBe(true);
+  });
+
   it('is registered under every Senlin version', () => {
     expect(new PolicyRegistry([lb as never]).keys()).toEqual([
       'senlin.policy.loadbalance-1.0',
