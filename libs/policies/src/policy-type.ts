@@ -129,6 +129,8 @@ export type HealthRegistryEffect =
         readonly checkTypes: readonly string[];
         readonly interval: number;
         readonly params: Readonly<Record<string, unknown>>;
+        /** False registers the checks paused (a policy attached with enabled=false); default true. */
+        readonly enabled?: boolean;
       };
     }
   | { readonly unregister: true }
@@ -181,6 +183,15 @@ export const bound = (data?: Record<string, unknown>, effects?: PolicyEffects): 
 });
 export const refused = (reason: string): BindingResult => ({ kind: 'refused', reason });
 
+/** Deployment settings that spec checks depend on (Senlin's configuration options). */
+export interface SpecLimits {
+  /** Shortest health policy `detection.interval` accepted (Senlin's `health_check_interval_min`). */
+  readonly healthCheckIntervalMin: number;
+}
+
+/** Senlin's defaults. */
+export const DEFAULT_SPEC_LIMITS: SpecLimits = { healthCheckIntervalMin: 60 };
+
 /**
  * A policy type: when it runs (targets, priority), what it accepts (spec schema, profile types)
  * and what it decides. Adding one is a folder in libs/policies/src and one line in registry.ts.
@@ -206,7 +217,7 @@ export interface PolicyType<P extends object = Record<string, unknown>> {
   readonly targets: { readonly before?: readonly ActionName[]; readonly after?: readonly ActionName[] };
   readonly properties: SchemaMap;
   /** Checks across properties that the schema cannot express; throws SpecError naming the property. */
-  checkProperties?(props: P): void;
+  checkProperties?(props: P, limits: SpecLimits): void;
   /**
    * Deep validation against the cloud, run on policy create (not on validate, as in Senlin):
    * regions exist, zones exist, subnets exist. Throws SpecError naming the property.

@@ -1,8 +1,11 @@
 import { ResourceNotFound, resolveSpec, S, specTypeKey } from '@grove/core';
-import { policyTypeKeys, type PolicyType } from './policy-type';
+import { affinityPolicy } from './affinity/affinity.policy';
+import { healthPolicy } from './health/health.policy';
+import { loadBalancingPolicy } from './load-balancing/load-balancing.policy';
+import { DEFAULT_SPEC_LIMITS, policyTypeKeys, type PolicyType, type SpecLimits } from './policy-type';
 
 /** Every policy type Grove knows: one line each. */
-export const POLICY_TYPES: readonly PolicyType<object>[] = [];
+export const POLICY_TYPES: readonly PolicyType<object>[] = [affinityPolicy, loadBalancingPolicy, healthPolicy];
 
 const ENVELOPE = {
   type: S.string('Policy type name.', { required: true }),
@@ -21,8 +24,11 @@ export interface ValidatedPolicySpec {
 export class PolicyRegistry {
   private readonly byKey = new Map<string, PolicyType<object>>();
 
-  /** Refuses to start with two types under one key. */
-  constructor(types: readonly PolicyType<object>[] = POLICY_TYPES) {
+  /** Refuses to start with two types under one key. `limits` come from the deployment's configuration. */
+  constructor(
+    types: readonly PolicyType<object>[] = POLICY_TYPES,
+    private readonly limits: SpecLimits = DEFAULT_SPEC_LIMITS,
+  ) {
     for (const t of types) {
       for (const key of policyTypeKeys(t)) {
         if (this.byKey.has(key)) throw new Error(`Two policy types are registered as '${key}'`);
@@ -57,7 +63,7 @@ export class PolicyRegistry {
     const type = this.get(key);
     const envelope = resolveSpec(ENVELOPE, spec);
     const properties = resolveSpec(type.properties, envelope.properties);
-    type.checkProperties?.(properties);
+    type.checkProperties?.(properties, this.limits);
     return { type, key, version, properties };
   }
 }

@@ -1,4 +1,4 @@
-import type { ActionName } from '@grove/core';
+import { SpecError, type ActionName } from '@grove/core';
 import type { PolicyAction, PolicyBinding, PolicyCluster, PolicyContext, PolicyNode } from './policy-type';
 import type { PolicyPorts } from './ports';
 
@@ -110,4 +110,28 @@ export function contextFor<P>(
     limits: { maxNodesPerCluster: 1000 },
     random: o.random ?? (() => 0.5),
   };
+}
+
+/** The path and message of the SpecError `fn` throws, or null (jest's toThrow compares messages only). */
+export function thrownSpecError(fn: () => unknown): { path: string; reason: string } | null {
+  try {
+    fn();
+    return null;
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    return { path: e.path, reason: e.reason };
+  }
+}
+
+/** A rendered schema without its descriptions (which are Grove's own words), to compare with Senlin's. */
+export function schemaShape(rendered: Record<string, unknown>): Record<string, unknown> {
+  const strip = (v: unknown): unknown => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k !== 'description')
+        .map(([k, x]) => [k, k === 'default' || k === 'constraints' ? x : strip(x)]),
+    );
+  };
+  return strip(rendered) as Record<string, unknown>;
 }
