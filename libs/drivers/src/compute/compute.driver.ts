@@ -63,6 +63,8 @@ export interface Keypair {
 export interface Hypervisor {
   id: string;
   hostname: string;
+  /** The compute service's host (Nova's `service.host`), which scheduling names. */
+  serviceHost: string;
   state: string;
   status: string;
 }

@@ -258,11 +258,18 @@ export class NovaDriver implements ComputeDriver {
 
   async hypervisors(signal?: AbortSignal): Promise<Hypervisor[]> {
     const res = await this.nova.call<{
-      hypervisors: { id: string | number; hypervisor_hostname: string; state: string; status: string }[];
+      hypervisors: {
+        id: string | number;
+        hypervisor_hostname: string;
+        state: string;
+        status: string;
+        service?: { host?: string };
+      }[];
     }>('GET', '/os-hypervisors/detail', { signal });
     return res.body.hypervisors.map((h) => ({
       id: String(h.id),
       hostname: h.hypervisor_hostname,
+      serviceHost: h.service?.host ?? h.hypervisor_hostname,
       state: h.state,
       status: h.status,
     }));

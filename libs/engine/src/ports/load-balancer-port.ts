@@ -123,6 +123,10 @@ export class OctaviaLoadBalancerPort implements LoadBalancerPort {
     return (await this.lbaas.findLoadBalancer(loadBalancerId, o.signal)) !== null;
   }
 
+  async flavorExists(nameOrId: string, o: PortOptions): Promise<boolean> {
+    return (await this.lbaas.findFlavor(nameOrId, o.signal)) !== null;
+  }
+
   /** The node's server address on the pool's subnet (Senlin's member_add): same network, same IP version. */
   async addMember(
     res: Pick<LbResources, 'loadbalancer' | 'pool'>,

@@ -43,8 +43,18 @@ export class PolicyPortsFactory {
         : f;
     return {
       identity: { regions: (o) => drivers.identity.regions(o.signal) },
+      network: {
+        subnetExists: async (nameOrId, o) => (await drivers.network.findSubnet(nameOrId, o.signal)) !== null,
+        networkExists: async (nameOrId, o) => (await drivers.network.findNetwork(nameOrId, o.signal)) !== null,
+      },
       compute: {
         availabilityZones: (o) => drivers.compute.availabilityZones(o.signal),
+        hypervisors: async (o) =>
+          (await drivers.compute.hypervisors(o.signal)).map((h) => ({
+            id: h.id,
+            hostname: h.hostname,
+            serviceHost: h.serviceHost,
+          })),
         findServerGroup: async (nameOrId, o) =>
           (await drivers.compute.getServerGroup(nameOrId, o.signal).catch(() => null)) ??
           (await drivers.compute.findServerGroupByName(nameOrId, o.signal)),
@@ -65,6 +75,7 @@ export class PolicyPortsFactory {
       create: write('create a load balancer', port.create.bind(port)),
       delete: write('delete a load balancer', port.delete.bind(port)),
       exists: port.exists.bind(port),
+      flavorExists: port.flavorExists.bind(port),
       addMember: write('add a load-balancer member', port.addMember.bind(port)),
       removeMember: write('remove a load-balancer member', port.removeMember.bind(port)),
     };
