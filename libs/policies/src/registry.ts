@@ -1,8 +1,19 @@
 import { ResourceNotFound, resolveSpec, S, specTypeKey } from '@grove/core';
+import { batchPolicy } from './batch/batch.policy';
+import { deletionPolicy } from './deletion/deletion.policy';
 import { policyTypeKeys, type PolicyType } from './policy-type';
+import { regionPlacementPolicy } from './region-placement/region-placement.policy';
+import { scalingPolicy } from './scaling/scaling.policy';
+import { zonePlacementPolicy } from './zone-placement/zone-placement.policy';
 
 /** Every policy type Grove knows: one line each. */
-export const POLICY_TYPES: readonly PolicyType<object>[] = [];
+export const POLICY_TYPES: readonly PolicyType<object>[] = [
+  scalingPolicy,
+  deletionPolicy,
+  regionPlacementPolicy,
+  zonePlacementPolicy,
+  batchPolicy,
+];
 
 const ENVELOPE = {
   type: S.string('Policy type name.', { required: true }),

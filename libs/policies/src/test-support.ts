@@ -1,5 +1,12 @@
-import type { ActionName } from '@grove/core';
-import type { PolicyAction, PolicyBinding, PolicyCluster, PolicyContext, PolicyNode } from './policy-type';
+import { SpecError, type ActionName } from '@grove/core';
+import type {
+  PolicyAction,
+  PolicyBinding,
+  PolicyCluster,
+  PolicyContext,
+  PolicyDecision,
+  PolicyNode,
+} from './policy-type';
 import type { PolicyPorts } from './ports';
 
 /**
@@ -49,17 +56,27 @@ export function cluster(o: Partial<PolicyCluster> = {}): PolicyCluster {
   };
 }
 
-export const noPorts: PolicyPorts = new Proxy({} as PolicyPorts, {
-  get: (_t, port) =>
-    new Proxy(
-      {},
-      {
-        get: (_u, method) => () => {
-          throw new Error(`unit test called ports.${String(port)}.${String(method)}`);
+type PortStubs = { readonly [K in keyof PolicyPorts]?: Partial<PolicyPorts[K]> };
+
+/** Ports that answer only the calls a test gives (read-only listings); every other call throws. */
+export const portsWith = (stubs: PortStubs): PolicyPorts =>
+  new Proxy({} as PolicyPorts, {
+    get: (_t, port) =>
+      new Proxy(
+        {},
+        {
+          get: (_u, method) => {
+            const stub = (stubs as Record<string, Record<string, unknown> | undefined>)[String(port)]?.[String(method)];
+            if (stub) return stub;
+            return () => {
+              throw new Error(`unit test called ports.${String(port)}.${String(method)}`);
+            };
+          },
         },
-      },
-    ),
-});
+      ),
+  });
+
+export const noPorts: PolicyPorts = portsWith({});
 
 /** A context for one hook call: `action` names the action; everything else has defaults. */
 export function contextFor<P>(
@@ -110,4 +127,32 @@ export function contextFor<P>(
     limits: { maxNodesPerCluster: 1000 },
     random: o.random ?? (() => 0.5),
   };
+}
+
+/** A rendered schema without its descriptions (Grove words them itself), to compare with Senlin's. */
+export function withoutDescriptions(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutDescriptions);
+  if (typeof v !== 'object' || v === null) return v;
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([k]) => k !== 'description')
+      .map(([k, x]) => [k, withoutDescriptions(x)]),
+  );
+}
+
+/** The SpecError a spec check throws, as `{path, reason}`. */
+export function specError(fn: () => unknown): { path: string; reason: string } {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof SpecError) return { path: e.path, reason: e.reason };
+    throw e;
+  }
+  throw new Error('expected a SpecError');
+}
+
+/** The data of an `allow`; fails the test on a veto. */
+export function allowed(d: PolicyDecision): Record<string, unknown> {
+  if (d.kind !== 'allow') throw new Error(`expected allow, got veto: ${d.reason}`);
+  return d.data ?? {};
 }
