@@ -45,3 +45,81 @@ describe('PolicyRegistry', () => {
     expect(cooldown.before!(ctx)).toEqual({ kind: 'veto', reason: 'cooldown must be positive' });
   });
 });
+
+describe('POLICY_TYPES', () => {
+  const registry = new PolicyRegistry();
+  const BEFORE_SHRINK_GROW = ['CLUSTER_SCALE_OUT', 'CLUSTER_SCALE_IN', 'CLUSTER_RESIZE', 'NODE_CREATE'];
+
+  // Senlin 14's TARGET, PRIORITY, PROFILE_TYPE, VERSIONS and class names.
+  it.each([
+    [
+      'senlin.policy.scaling-1.0',
+      'ScalingPolicy',
+      100,
+      false,
+      'ANY',
+      { before: ['CLUSTER_SCALE_IN', 'CLUSTER_SCALE_OUT'], after: ['CLUSTER_SCALE_IN', 'CLUSTER_SCALE_OUT'] },
+      { '1.0': [{ status: 'SUPPORTED', since: '2016.04' }] },
+    ],
+    [
+      'senlin.policy.deletion-1.1',
+      'DeletionPolicy',
+      400,
+      true,
+      'ANY',
+      { before: ['CLUSTER_SCALE_IN', 'CLUSTER_DEL_NODES', 'CLUSTER_RESIZE', 'NODE_DELETE'] },
+      { '1.0': [{ status: 'SUPPORTED', since: '2016.04' }], '1.1': [{ status: 'SUPPORTED', since: '2018.01' }] },
+    ],
+    [
+      'senlin.policy.region_placement-1.0',
+      'RegionPlacementPolicy',
+      200,
+      true,
+      'ANY',
+      { before: BEFORE_SHRINK_GROW },
+      {
+        '1.0': [
+          { status: 'EXPERIMENTAL', since: '2016.04' },
+          { status: 'SUPPORTED', since: '2016.10' },
+        ],
+      },
+    ],
+    [
+      'senlin.policy.zone_placement-1.0',
+      'ZonePlacementPolicy',
+      300,
+      true,
+      ['os.nova.server-1.0'],
+      { before: BEFORE_SHRINK_GROW },
+      {
+        '1.0': [
+          { status: 'EXPERIMENTAL', since: '2016.04' },
+          { status: 'SUPPORTED', since: '2016.10' },
+        ],
+      },
+    ],
+    [
+      'senlin.policy.batch-1.0',
+      'BatchPolicy',
+      200,
+      true,
+      'ANY',
+      { before: ['CLUSTER_UPDATE'] },
+      { '1.0': [{ status: 'EXPERIMENTAL', since: '2017.02' }] },
+    ],
+  ])('registers %s as Senlin does', (key, className, priority, singleton, profileTypes, targets, supportStatus) => {
+    const t = registry.get(key);
+    expect({
+      className: t.className,
+      priority: t.priority,
+      singleton: t.singleton,
+      profileTypes: t.profileTypes,
+    }).toEqual({ className, priority, singleton, profileTypes });
+    expect(t.targets).toEqual(targets);
+    expect(t.supportStatus).toEqual(supportStatus);
+  });
+
+  it('knows deletion under both versions', () => {
+    expect(registry.get('senlin.policy.deletion-1.0')).toBe(registry.get('senlin.policy.deletion-1.1'));
+  });
+});

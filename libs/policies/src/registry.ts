@@ -1,11 +1,25 @@
 import { ResourceNotFound, resolveSpec, S, specTypeKey } from '@grove/core';
 import { affinityPolicy } from './affinity/affinity.policy';
+import { batchPolicy } from './batch/batch.policy';
+import { deletionPolicy } from './deletion/deletion.policy';
 import { healthPolicy } from './health/health.policy';
 import { loadBalancingPolicy } from './load-balancing/load-balancing.policy';
 import { DEFAULT_SPEC_LIMITS, policyTypeKeys, type PolicyType, type SpecLimits } from './policy-type';
+import { regionPlacementPolicy } from './region-placement/region-placement.policy';
+import { scalingPolicy } from './scaling/scaling.policy';
+import { zonePlacementPolicy } from './zone-placement/zone-placement.policy';
 
 /** Every policy type Grove knows: one line each. */
-export const POLICY_TYPES: readonly PolicyType<object>[] = [affinityPolicy, loadBalancingPolicy, healthPolicy];
+export const POLICY_TYPES: readonly PolicyType<object>[] = [
+  scalingPolicy,
+  deletionPolicy,
+  regionPlacementPolicy,
+  zonePlacementPolicy,
+  loadBalancingPolicy,
+  healthPolicy,
+  affinityPolicy,
+  batchPolicy,
+];
 
 const ENVELOPE = {
   type: S.string('Policy type name.', { required: true }),

@@ -1,5 +1,12 @@
 import { SpecError, type ActionName } from '@grove/core';
-import type { PolicyAction, PolicyBinding, PolicyCluster, PolicyContext, PolicyNode } from './policy-type';
+import type {
+  PolicyAction,
+  PolicyBinding,
+  PolicyCluster,
+  PolicyContext,
+  PolicyDecision,
+  PolicyNode,
+} from './policy-type';
 import type { PolicyPorts } from './ports';
 
 /**
@@ -49,17 +56,27 @@ export function cluster(o: Partial<PolicyCluster> = {}): PolicyCluster {
   };
 }
 
-export const noPorts: PolicyPorts = new Proxy({} as PolicyPorts, {
-  get: (_t, port) =>
-    new Proxy(
-      {},
-      {
-        get: (_u, method) => () => {
-          throw new Error(`unit test called ports.${String(port)}.${String(method)}`);
+type PortStubs = { readonly [K in keyof PolicyPorts]?: Partial<PolicyPorts[K]> };
+
+/** Ports that answer only the calls a test gives (read-only listings); every other call throws. */
+export const portsWith = (stubs: PortStubs): PolicyPorts =>
+  new Proxy({} as PolicyPorts, {
+    get: (_t, port) =>
+      new Proxy(
+        {},
+        {
+          get: (_u, method) => {
+            const stub = (stubs as Record<string, Record<string, unknown> | undefined>)[String(port)]?.[String(method)];
+            if (stub) return stub;
+            return () => {
+              throw new Error(`unit test called ports.${String(port)}.${String(method)}`);
+            };
+          },
         },
-      },
-    ),
-});
+      ),
+  });
+
+export const noPorts: PolicyPorts = portsWith({});
 
 /** A context for one hook call: `action` names the action; everything else has defaults. */
 export function contextFor<P>(
@@ -112,26 +129,30 @@ export function contextFor<P>(
   };
 }
 
-/** The path and message of the SpecError `fn` throws, or null (jest's toThrow compares messages only). */
-export function thrownSpecError(fn: () => unknown): { path: string; reason: string } | null {
+/** A rendered schema without its descriptions (Grove words them itself), to compare with Senlin's. */
+export function withoutDescriptions(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutDescriptions);
+  if (typeof v !== 'object' || v === null) return v;
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([k]) => k !== 'description')
+      .map(([k, x]) => [k, withoutDescriptions(x)]),
+  );
+}
+
+/** The SpecError a spec check throws, as `{path, reason}`; null when it throws none. */
+export function specError(fn: () => unknown): { path: string; reason: string } | null {
   try {
     fn();
     return null;
   } catch (e) {
-    if (!(e instanceof SpecError)) throw e;
-    return { path: e.path, reason: e.reason };
+    if (e instanceof SpecError) return { path: e.path, reason: e.reason };
+    throw e;
   }
 }
 
-/** A rendered schema without its descriptions (which are Grove's own words), to compare with Senlin's. */
-export function schemaShape(rendered: Record<string, unknown>): Record<string, unknown> {
-  const strip = (v: unknown): unknown => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
-    return Object.fromEntries(
-      Object.entries(v)
-        .filter(([k]) => k !== 'description')
-        .map(([k, x]) => [k, k === 'default' || k === 'constraints' ? x : strip(x)]),
-    );
-  };
-  return strip(rendered) as Record<string, unknown>;
+/** The data of an `allow`; fails the test on a veto. */
+export function allowed(d: PolicyDecision): Record<string, unknown> {
+  if (d.kind !== 'allow') throw new Error(`expected allow, got veto: ${d.reason}`);
+  return d.data ?? {};
 }

@@ -1,5 +1,5 @@
 import { resolveSpec } from '@grove/core';
-import { thrownSpecError } from '../test-support';
+import { specError } from '../test-support';
 import { checkHealthProps, flatMode } from './health-spec-rules';
 import { HEALTH_PROPERTIES, type HealthProps } from './health.properties';
 
@@ -7,7 +7,7 @@ const resolve = (
   detection: Record<string, unknown>,
   recovery: Record<string, unknown> = { actions: [{ name: 'RECREATE' }] },
 ) => resolveSpec(HEALTH_PROPERTIES, { detection, recovery }) as unknown as HealthProps;
-const check = (props: HealthProps, min = 60) => thrownSpecError(() => checkHealthProps(props, min));
+const check = (props: HealthProps, min = 60) => specError(() => checkHealthProps(props, min));
 const modes = (...types: string[]) => ({ detection_modes: types.map((type) => ({ type })) });
 
 describe('health spec rules', () => {

@@ -1,7 +1,7 @@
 import { renderSchema } from '@grove/core';
 import { PolicyRegistry } from '../registry';
 import type { BindingContext } from '../policy-type';
-import { cluster, contextFor, member, noPorts, schemaShape, thrownSpecError } from '../test-support';
+import { cluster, contextFor, member, noPorts, withoutDescriptions, specError } from '../test-support';
 import { healthPolicy as health } from './health.policy';
 import type { HealthProps } from './health.properties';
 
@@ -65,13 +65,13 @@ describe('senlin.policy.health', () => {
   });
 
   it("refuses tempest's invalid specs with the messages it matches", () => {
-    const refusal = (spec: unknown) => thrownSpecError(() => registry.validate(spec))?.reason;
+    const refusal = (spec: unknown) => specError(() => registry.validate(spec))?.reason;
     expect(refusal(withModes('NODE_STATUS_POLLING', 'NODE_STATUS_POLLING'))).toMatch(/duplicate detection modes/i);
     expect(refusal(withModes('NODE_STATUS_POLLING', 'LIFECYCLE_EVENTS'))).toMatch(/invalid detection modes/i);
   });
 
   it("holds tempest's 10 s interval to the deployment's minimum", () => {
-    expect(thrownSpecError(() => new PolicyRegistry([health as never]).validate(TEMPEST_SPEC))?.path).toBe(
+    expect(specError(() => new PolicyRegistry([health as never]).validate(TEMPEST_SPEC))?.path).toBe(
       'detection.interval',
     );
   });
@@ -90,7 +90,7 @@ describe('senlin.policy.health', () => {
     });
     const list = (item: object) => ({ type: 'List', ...base, schema: { '*': item } });
     const rendered = renderSchema(health.properties);
-    expect(schemaShape(rendered)).toEqual({
+    expect(withoutDescriptions(rendered)).toEqual({
       detection: map(
         {
           interval: int(60),

@@ -1,5 +1,5 @@
 import { resolveSpec } from '@grove/core';
-import { thrownSpecError as thrown } from '../test-support';
+import { specError as thrown } from '../test-support';
 import { checkLoadBalancingProps } from './lb-spec-rules';
 import { LOAD_BALANCING_PROPERTIES, type LoadBalancingProps } from './load-balancing.properties';
 

@@ -1,7 +1,7 @@
 import { renderSchema } from '@grove/core';
 import { targets } from '../policy-type';
 import { PolicyRegistry } from '../registry';
-import { cluster, contextFor, member, schemaShape } from '../test-support';
+import { cluster, contextFor, member, withoutDescriptions } from '../test-support';
 import { loadBalancingPolicy as lb } from './load-balancing.policy';
 import type { LoadBalancingProps } from './load-balancing.properties';
 
@@ -68,7 +68,7 @@ describe('senlin.policy.loadbalance', () => {
     const bool = (d: boolean) => ({ type: 'Boolean', required: false, updatable: false, default: d });
     const allowed = (...v: string[]) => ({ constraints: [{ type: 'AllowedValues', constraint: v }] });
     const map = (schema: object, o: object = {}) => ({ type: 'Map', required: false, updatable: false, schema, ...o });
-    expect(schemaShape(renderSchema(lb.properties))).toEqual({
+    expect(withoutDescriptions(renderSchema(lb.properties))).toEqual({
       pool: map({
         protocol: str({ default: 'HTTP', ...allowed('HTTP', 'HTTPS', 'TCP') }),
         protocol_port: int(80),
