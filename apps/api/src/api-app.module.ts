@@ -12,7 +12,7 @@ import {
   type Logger,
 } from '@grove/core';
 import { ActionRepository, DbModule, ServiceRepository } from '@grove/db';
-import { PolicyRegistry } from '@grove/policies';
+import { POLICY_TYPES, PolicyRegistry } from '@grove/policies';
 import { ProfileRegistry } from '@grove/profiles';
 import { EngineClient, type BusBackend } from '@grove/rpc';
 import { ActionFactory } from './actions/action.factory';
@@ -89,7 +89,10 @@ export class ApiAppModule implements NestModule {
           }),
         },
         { provide: ProfileRegistry, useValue: new ProfileRegistry() },
-        { provide: PolicyRegistry, useValue: new PolicyRegistry() },
+        {
+          provide: PolicyRegistry,
+          useValue: new PolicyRegistry(POLICY_TYPES, { healthCheckIntervalMin: o.config.HEALTH_CHECK_INTERVAL_MIN_S }),
+        },
         { provide: READINESS_CHECKS, useValue: databaseAndBroker(o.dataSource, o.bus) },
         {
           // The fleet's queue depth, READY actions and live engines on the api's /metrics too.

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ROOT_LOGGER, type EngineConfig, type Logger } from '@grove/core';
 import { CloudConnector } from '@grove/drivers';
-import { PolicyRegistry } from '@grove/policies';
+import { POLICY_TYPES, PolicyRegistry } from '@grove/policies';
 import { ProfileRegistry } from '@grove/profiles';
 import { EngineClient, type BusBackend } from '@grove/rpc';
 import { ACTION_HANDLERS, ACTION_HELPERS } from './actions/handlers';
@@ -82,7 +82,10 @@ export class EngineModule {
             }),
         },
         { provide: ProfileRegistry, useValue: new ProfileRegistry() },
-        { provide: PolicyRegistry, useValue: new PolicyRegistry() },
+        {
+          provide: PolicyRegistry,
+          useValue: new PolicyRegistry(POLICY_TYPES, { healthCheckIntervalMin: c.HEALTH_CHECK_INTERVAL_MIN_S }),
+        },
         PolicyRunner,
         PolicyPortsFactory,
         HandlerRegistry,

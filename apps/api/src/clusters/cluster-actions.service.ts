@@ -28,6 +28,7 @@ import {
   type ClusterEntity,
   type NodeEntity,
 } from '@grove/db';
+import { cooldownRemaining, PolicyRegistry, type ScalingProps } from '@grove/policies';
 import { ProfileRegistry } from '@grove/profiles';
 import { recoverInputs } from '../actions/recover-params';
 import { atLeast, versionString, type ApiVersion } from '../http/microversion';
@@ -94,6 +95,7 @@ export class ClusterActionsService {
     private readonly registry: ProfileRegistry,
     private readonly policies: PolicyRepository,
     private readonly bindings: ClusterPolicyRepository,
+    private readonly policyRegistry: PolicyRegistry,
   ) {}
 
   /** Runs the one verb of the body; returns the id of the action it made. */
@@ -305,13 +307,12 @@ export class ClusterActionsService {
    * event is in its cooldown is a 409 ActionCooldown. Checked under the cluster's row lock.
    */
   private async refuseInCooldown(cluster: ClusterEntity, action: string, em: EntityManager): Promise<void> {
-    const now = Date.now();
+    const now = new Date();
     for (const { policy, binding } of await this.bindings.forCluster(cluster.id, { enabled: true }, em)) {
-      if (!policy.type.startsWith('senlin.policy.scaling-') || !binding.lastOp) continue;
-      const props = (policy.spec.properties ?? {}) as { event?: string; adjustment?: { cooldown?: unknown } };
-      const cooldownS = Number(props.adjustment?.cooldown ?? 0);
-      if (props.event !== action || !(cooldownS > 0)) continue;
-      if (binding.lastOp.getTime() + cooldownS * 1000 > now) throw new ActionCooldown(action, cluster.id, policy.id);
+      if (!policy.type.startsWith('senlin.policy.scaling-')) continue;
+      const props = this.policyRegistry.validate(policy.spec).properties as unknown as ScalingProps;
+      if (props.event !== action) continue;
+      if (cooldownRemaining(props, binding.lastOp, now) > 0) throw new ActionCooldown(action, cluster.id, policy.id);
     }
   }
 

@@ -76,4 +76,15 @@ export class CommonConfig {
 
   @Expose()
   OPS_HOST = '0.0.0.0';
+
+  /**
+   * The shortest `detection.interval` a health policy may ask for, in seconds (Senlin's
+   * health_check_interval_min). The api and the engines must agree, since both check specs.
+   */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  HEALTH_CHECK_INTERVAL_MIN_S = 60;
 }

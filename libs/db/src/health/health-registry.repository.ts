@@ -5,7 +5,7 @@ import { HealthRegistryEntity } from './health-registry.entity';
 
 export type HealthRegistration = Pick<
   HealthRegistryEntity,
-  'clusterId' | 'policyId' | 'checkTypes' | 'interval' | 'params'
+  'clusterId' | 'policyId' | 'checkTypes' | 'interval' | 'params' | 'enabled'
 >;
 
 @Injectable()
@@ -17,15 +17,15 @@ export class HealthRegistryRepository {
     return toEntities(this.ds, HealthRegistryEntity, rows)[0] ?? null;
   }
 
-  /** Registers the cluster for checking, enabled, replacing an earlier registration. */
+  /** Registers the cluster for checking (paused unless `enabled`), replacing an earlier registration. */
   async register(r: HealthRegistration, em: EntityManager = this.ds.manager): Promise<void> {
     await sql(
       em,
       `INSERT INTO health_registry (cluster_id, policy_id, check_types, interval, params, enabled)
-       VALUES ($1, $2, $3::text[], $4, $5::jsonb, true)
+       VALUES ($1, $2, $3::text[], $4, $5::jsonb, $6)
        ON CONFLICT (cluster_id) DO UPDATE SET policy_id = $2, check_types = $3::text[], interval = $4,
-         params = $5::jsonb, enabled = true, updated_at = now()`,
-      [r.clusterId, r.policyId, r.checkTypes, r.interval, JSON.stringify(r.params)],
+         params = $5::jsonb, enabled = $6, updated_at = now()`,
+      [r.clusterId, r.policyId, r.checkTypes, r.interval, JSON.stringify(r.params), r.enabled],
     );
   }
 

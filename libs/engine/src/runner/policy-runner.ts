@@ -271,6 +271,7 @@ export class PolicyRunner {
           checkTypes: [...h.register.checkTypes],
           interval: h.register.interval,
           params: { ...h.register.params },
+          enabled: h.register.enabled ?? true,
         },
         em,
       );

@@ -36,6 +36,11 @@ export class ClusterScaleOutHandler implements ClusterActionHandler {
     const desired = total + count;
     const problem = strictSizeProblem(cluster, desired, this.members.maxNodesPerCluster);
     if (problem) return ActionResult.error(problem);
+    if (count === 0) {
+      return this.members.nothingToDo(ctx, 'CLUSTER_SCALE_OUT', 'Cluster scaling succeeded.', {
+        desiredCapacity: desired,
+      });
+    }
     return this.members.grow(ctx, count, 'nodes-created', (em) =>
       setClusterStatus(this.clusters, em, action, cluster, 'RESIZING', 'Cluster scale out started.', {
         desiredCapacity: desired,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CAUSE_DERIVED_LIFECYCLE, shortId, sleep } from '@grove/core';
 import { ClusterRepository, NodeRepository, type ActionEntity, type ClusterPatch } from '@grove/db';
-import { pickVictims } from '@grove/policies';
+import { expandPlan, pickVictims, victimsByBucket } from '@grove/policies';
 import { ENGINE_OPTIONS, type EngineOptions } from '../../engine-options';
 import { lifecycleHook, LifecycleHooks } from '../../events/lifecycle-hooks';
 import type { ClusterActionContext } from '../../runner/action-context';
@@ -11,13 +11,9 @@ import { Children, type ChildSpec } from '../../runner/children';
 import { evaluateCluster, newMembers } from '../status';
 import { childrenFailed, conclude, describeFailures } from './outcomes';
 
-/** `{az1: 2, az2: 1}` → `['az1', 'az1', 'az2']`: a placement plan as one entry per new node. */
-function perNode(plan: unknown): string[] {
-  if (typeof plan !== 'object' || plan === null) return [];
-  return Object.entries(plan as Record<string, unknown>).flatMap(([name, n]) =>
-    Array.from({ length: Math.max(0, Math.trunc(Number(n) || 0)) }, () => name),
-  );
-}
+/** A placement plan as one entry per new node; nothing when the data holds no plan. */
+const perNode = (plan: unknown): string[] =>
+  typeof plan === 'object' && plan !== null ? expandPlan(plan as Record<string, number>) : [];
 
 /**
  * Where each of `count` new nodes goes, from what the BEFORE policies decided: the affinity
@@ -128,9 +124,21 @@ export class Membership {
    * `count` victims among the cluster's members: those a policy `chose`, else broken ones first
    * (see pickVictims). A chosen node that is no longer a member is never touched.
    */
-  async victims(clusterId: string, count: number, chosen: readonly string[] = []): Promise<string[]> {
+  async victims(
+    clusterId: string,
+    count: number,
+    chosen: readonly string[] = [],
+    data: Record<string, unknown> = {},
+  ): Promise<string[]> {
     const members = await this.nodes.members(clusterId);
-    if (!chosen.length) return pickVictims(members, count);
+    if (!chosen.length) {
+      // A placement policy without a deletion policy still says which zones or regions give nodes up.
+      const d = (data.deletion ?? {}) as { zones?: Record<string, number>; regions?: Record<string, number> };
+      if (d.zones) return victimsByBucket(members, d.zones, 'zone', 'YOUNGEST_FIRST', Math.random).slice(0, count);
+      if (d.regions)
+        return victimsByBucket(members, d.regions, 'region_name', 'YOUNGEST_FIRST', Math.random).slice(0, count);
+      return pickVictims(members, count);
+    }
     const ids = new Set(members.map((m) => m.id));
     return chosen.filter((id) => ids.has(id)).slice(0, count);
   }

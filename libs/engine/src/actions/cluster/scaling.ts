@@ -8,6 +8,11 @@ type ActionData = Record<string, unknown>;
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A count a policy wrote: a whole number of zero or more (0: the policy found nothing to do). */
+export function policyCount(v: unknown): number | null {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : positiveInt(v);
+}
+
 /** A flag from a free-form request map, read as Senlin's bool parsing reads it ("yes", "1", true). */
 export const isTrue = (v: unknown): boolean =>
   v === true || (typeof v === 'string' && ['1', 't', 'true', 'on', 'y', 'yes'].includes(v.toLowerCase()));
@@ -40,7 +45,7 @@ export function deletionSettings(data: ActionData, defaultDestroy = true): Delet
     gracePeriodS: Number.isFinite(grace) && grace > 0 ? grace : 0,
     reduceDesired: d.reduce_desired_capacity !== false,
     candidates: Array.isArray(d.candidates) ? d.candidates.filter((c): c is string => typeof c === 'string') : [],
-    count: positiveInt(d.count),
+    count: policyCount(d.count),
   };
 }
 
@@ -52,7 +57,8 @@ export const hasPolicyDecision = (data: ActionData): boolean => isMap(data.creat
  * `count`, else 1 (SL do_scale_out).
  */
 export function scaleOutCount(data: ActionData, inputs: { count?: unknown }): number | { error: string } {
-  if (isMap(data.creation)) return positiveInt(data.creation.count) ?? 1;
+  // A scaling policy with best_effort may find no room at all: count 0, nothing to add.
+  if (isMap(data.creation)) return policyCount(data.creation.count) ?? 1;
   const value = inputs.count ?? 1;
   return positiveInt(value) ?? { error: `Invalid count (${pyStr(value)}) for scaling out.` };
 }
@@ -67,6 +73,7 @@ export function scaleInCount(
 ): { count: number; candidates: string[] } | { error: string } {
   if (isMap(data.deletion)) {
     const d = deletionSettings(data);
+    // A count of 0 is a best-effort scaling policy that found nothing to remove.
     return { count: d.candidates.length || (d.count ?? 1), candidates: d.candidates };
   }
   const value = inputs.count ?? 1;
@@ -99,6 +106,6 @@ export function resizeTarget(
     const d = deletionSettings(data);
     return { desired: Math.max(0, current - (d.candidates.length || (d.count ?? 0))), minSize, maxSize };
   }
-  if (isMap(data.creation)) return { desired: current + (positiveInt(data.creation.count) ?? 0), minSize, maxSize };
+  if (isMap(data.creation)) return { desired: current + (policyCount(data.creation.count) ?? 0), minSize, maxSize };
   return planResize(cluster, current, inputs, maxNodesPerCluster);
 }
