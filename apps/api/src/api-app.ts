@@ -20,6 +20,6 @@ export async function createApiApp(o: ApiModuleOptions): Promise<INestApplicatio
     if (/^\/v1\.0(?=[/?]|$)/.test(req.url)) req.url = `/v1${req.url.slice(5)}`;
     next();
   });
-  useJsonBodies(app, o.config.MAX_JSON_BODY_BYTES, o.logger);
+  useJsonBodies(app, o.config.MAX_JSON_BODY_BYTES);
   return app;
 }
