@@ -4,6 +4,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   readlinkSync,
   rmSync,
   statSync,
@@ -56,6 +57,17 @@ function records(out: string): Record<string, unknown>[] {
         throw new Error(`not a JSON line: ${l}`);
       }
     });
+}
+
+const readlinkOrSelf = (path: string) => (lstatSync(path).isSymbolicLink() ? readlinkSync(path) : path);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A failed start: exit code 1 and one sentence on stderr, no stack trace. */
@@ -127,6 +139,25 @@ describe('npm start from a checkout in a directory only its owner may enter', ()
     await grove.ready();
     const again = await api.http<{ clusters: { name: string; status: string }[] }>('GET', '/v1/clusters');
     expect(again.body.clusters).toEqual([expect.objectContaining({ name: 'web', status: 'ACTIVE' })]);
+  }, 90_000);
+
+  it('takes its data back after the Grove that ran it was killed, stopping the Postgres it left', async () => {
+    grove = await start();
+    await grove.ready();
+    const pidFile = join(readlinkOrSelf(join(root, '.grove', 'postgres')), 'postmaster.pid');
+    const orphan = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    grove.child.kill('SIGKILL');
+    await grove.exited;
+    expect(alive(orphan)).toBe(true);
+
+    grove = await start();
+    await grove.ready();
+    expect(alive(orphan)).toBe(false);
+    const listed = await api.http<{ clusters: { name: string }[] }>('GET', '/v1/clusters');
+    expect(listed.body.clusters.map((c) => c.name)).toEqual(['web']);
+    expect(records(grove.stdout())).toContainEqual(
+      expect.objectContaining({ msg: 'stopped the embedded Postgres that an earlier Grove left running' }),
+    );
   }, 60_000);
 
   it('ends with one sentence and exit code 1 when the data directory cannot be made', async () => {

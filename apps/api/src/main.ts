@@ -35,6 +35,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`grove-api failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  const name = process.argv.includes('--all-in-one') ? 'grove' : 'grove-api';
+  process.stderr.write(`${name} failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

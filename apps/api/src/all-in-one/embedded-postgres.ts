@@ -52,6 +52,7 @@ export async function startEmbeddedPostgres(o: {
     log.info({ dataDir }, 'initialising the embedded Postgres (first start)');
     await initdb(bins, dataDir, runAs);
   }
+  await stopOrphan(dataDir, log);
   const port = await freePort();
   const server = await startServer(bins, dataDir, port, runAs, log);
   try {
@@ -211,6 +212,36 @@ async function startServer(
     await new Promise((r) => setTimeout(r, 100));
   }
   return { stop };
+}
+
+/**
+ * A Postgres still running on this data directory after the Grove that started it died (killed,
+ * or its terminal closed) would keep this start out. It is stopped when its parent is not a live
+ * all-in-one Grove; one that is (a second `npm start` here) is left alone. Linux only (/proc).
+ */
+async function stopOrphan(dataDir: string, log: Logger): Promise<void> {
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const pid = Number(read(join(dataDir, 'postmaster.pid'))?.split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 1 || read(`/proc/${pid}/comm`)?.trim() !== 'postgres') return;
+  const ppid = Number(
+    read(`/proc/${pid}/stat`)
+      ?.replace(/^.*\) /s, '')
+      .split(' ')[1],
+  );
+  if (read(`/proc/${ppid}/cmdline`)?.split('\0').includes('--all-in-one')) return;
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 150 && read(`/proc/${pid}/comm`) !== undefined; i++) await new Promise((r) => setTimeout(r, 100));
+  log.warn({ pid, dataDir }, 'stopped the embedded Postgres that an earlier Grove left running');
 }
 
 function startFailure(dataDir: string, reason: string): string {
