@@ -165,7 +165,7 @@ async function startServer(
   const args = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
   // Only TCP: no socket file in a shared /tmp that another user's Postgres may hold.
   args.push('-c', 'unix_socket_directories=');
-  // Its own process group, so that Ctrl-C reaches Grove alone and Grove stops Postgres after itself.
+  // Its own session, so that Ctrl-C reaches Grove alone and Grove stops Postgres after itself.
   const child = spawn(bins.postgres, args, {
     ...ids(runAs),
     env: CHILD_ENV,
@@ -199,7 +199,8 @@ async function startServer(
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (!(await accepts(port))) {
     if (spawnError || child.exitCode !== null || child.signalCode !== null) {
-      await exited.catch(() => undefined);
+      // A program that could not be started may never report 'close'.
+      if (!spawnError) await exited;
       process.off('exit', onExit);
       throw new StartupError(startFailure(dataDir, spawnError || reasonOf(output) || `exit ${child.exitCode}`));
     }
