@@ -31,7 +31,9 @@ async function needServices() {
   if (!(await reachable(mq.hostname, mq.port || 5672))) missing.push(`RabbitMQ at ${mq.hostname}:${mq.port || 5672}`);
   if (missing.length) {
     console.error(`The tests need ${missing.join(' and ')}, which ${missing.length > 1 ? 'are' : 'is'} not reachable.`);
-    console.error('Start them (see README.md), or point TEST_PG_URL / TEST_AMQP_URL elsewhere.');
+    console.error(
+      'tools/test-services.sh installs and starts them (see README.md); or point TEST_PG_URL / TEST_AMQP_URL elsewhere.',
+    );
     process.exit(1);
   }
 }

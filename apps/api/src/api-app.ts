@@ -2,6 +2,7 @@ import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { nestLogger } from '@grove/core';
 import { ApiAppModule, type ApiModuleOptions } from './api-app.module';
 import { useJsonBodies } from './http/body-parser';
 
@@ -11,7 +12,7 @@ export async function createApiApp(o: ApiModuleOptions): Promise<INestApplicatio
     bodyParser: false,
     bufferLogs: true,
   });
-  app.useLogger(app.get(PinoNestLogger));
+  app.useLogger(nestLogger(app.get(PinoNestLogger)));
   app.disable('x-powered-by');
   app.set('trust proxy', true);
   // Senlin's version negotiation strips the version segment, so `/v1.0/...` is `/v1/...`.
@@ -19,6 +20,6 @@ export async function createApiApp(o: ApiModuleOptions): Promise<INestApplicatio
     if (/^\/v1\.0(?=[/?]|$)/.test(req.url)) req.url = `/v1${req.url.slice(5)}`;
     next();
   });
-  useJsonBodies(app, o.config.MAX_JSON_BODY_BYTES, o.logger);
+  useJsonBodies(app, o.config.MAX_JSON_BODY_BYTES);
   return app;
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ApiConfig, createRootLogger, loadConfigOrExit, onShutdown } from '@grove/core';
+import { ApiConfig, createRootLogger, loadConfigOrExit, logReady, onShutdown } from '@grove/core';
 import { openDataSource } from '@grove/db';
 import { expiresMs } from '@grove/rpc';
 import { createBus } from '@grove/rpc';
@@ -14,7 +14,7 @@ import { startAllInOne } from './all-in-one/all-in-one';
 async function main(): Promise<void> {
   if (process.argv.includes('--all-in-one')) return startAllInOne();
   const cfg = loadConfigOrExit(ApiConfig, { groups: ['split'] });
-  const log = createRootLogger('grove-api', cfg.LOG_LEVEL);
+  const log = createRootLogger('grove-api', { level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
   const ds = await openDataSource({
     url: cfg.DATABASE_URL!,
     poolSize: cfg.DATABASE_POOL_SIZE,
@@ -29,11 +29,13 @@ async function main(): Promise<void> {
   });
   const app = await createApiApp({ config: cfg, dataSource: ds, bus, logger: log });
   await app.listen(cfg.API_PORT, cfg.API_HOST);
-  log.info({ url: await app.getUrl() }, 'grove api listening');
   onShutdown(log, [() => app.close(), () => bus.close(), () => ds.destroy()]);
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  logReady(log, `Grove api is ready on ${url}`, { url });
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`grove-api failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  const name = process.argv.includes('--all-in-one') ? 'grove' : 'grove-api';
+  process.stderr.write(`${name} failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

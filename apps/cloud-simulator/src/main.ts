@@ -1,10 +1,10 @@
 import { SeedError, startCloudSimulator } from '@grove/cloud-simulator';
-import { createRootLogger, loadConfigOrExit, onShutdown, SimulatorConfig } from '@grove/core';
+import { createRootLogger, loadConfigOrExit, logReady, onShutdown, SimulatorConfig } from '@grove/core';
 
 /** The simulated cloud as its own process: config from the environment, then listen until told to stop. */
 async function main(): Promise<void> {
   const cfg = loadConfigOrExit(SimulatorConfig);
-  const log = createRootLogger('grove-cloud-simulator', cfg.LOG_LEVEL);
+  const log = createRootLogger('grove-cloud-simulator', { level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
   try {
     const sim = await startCloudSimulator({
       port: cfg.SIMULATOR_PORT,
@@ -13,11 +13,12 @@ async function main(): Promise<void> {
       seedFile: cfg.SIMULATOR_SEED_FILE,
       logger: log,
     });
-    log.info(
-      { authUrl: sim.authUrl, dockerPort: sim.dockerPort, listing: `${sim.url}/admin/resources` },
-      'grove cloud simulator running',
-    );
     onShutdown(log, [() => sim.close()]);
+    logReady(log, `Grove cloud simulator is ready on ${sim.url} (Keystone at ${sim.authUrl})`, {
+      authUrl: sim.authUrl,
+      dockerPort: sim.dockerPort,
+      listing: `${sim.url}/admin/resources`,
+    });
   } catch (e) {
     if (e instanceof SeedError) {
       process.stderr.write(`${e.message}\n`);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
-import { createRootLogger, HealthConfig, loadConfigOrExit, newId, onShutdown } from '@grove/core';
+import { createRootLogger, HealthConfig, loadConfigOrExit, logReady, nestLogger, newId, onShutdown } from '@grove/core';
 import { openDataSource } from '@grove/db';
 import { expiresMs } from '@grove/rpc';
 import { BusServer, createBus } from '@grove/rpc';
@@ -11,7 +11,7 @@ import { HealthAppModule } from './health-app.module';
 /** One health-manager; ops endpoints on OPS_PORT. */
 async function main(): Promise<void> {
   const cfg = loadConfigOrExit(HealthConfig, { groups: ['split'] });
-  const log = createRootLogger('grove-health-manager', cfg.LOG_LEVEL);
+  const log = createRootLogger('grove-health-manager', { level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
   const ds = await openDataSource({
     url: cfg.DATABASE_URL!,
     poolSize: cfg.DATABASE_POOL_SIZE,
@@ -29,12 +29,13 @@ async function main(): Promise<void> {
     HealthAppModule.forRoot({ config: cfg, dataSource: ds, bus, logger: log, serviceId, host: hostname() }),
     { bufferLogs: true },
   );
-  app.useLogger(app.get(PinoNestLogger));
+  app.useLogger(nestLogger(app.get(PinoNestLogger)));
   app.connectMicroservice({ strategy: new BusServer(bus, 'health', { workConcurrency: 16, rpcConcurrency: 16 }) });
   await app.startAllMicroservices();
   await app.listen(cfg.OPS_PORT, cfg.OPS_HOST);
-  log.info({ serviceId, ops: await app.getUrl() }, 'grove health-manager running');
   onShutdown(log, [() => app.close(), () => bus.close(), () => ds.destroy()]);
+  const ops = await app.getUrl();
+  logReady(log, `Grove health-manager ${serviceId} is ready (ops endpoints on ${ops})`, { serviceId, ops });
 }
 
 main().catch((e: unknown) => {

@@ -193,3 +193,69 @@ export async function startGroveProcesses(
     },
   };
 }
+
+export interface AllInOneProcess {
+  apiUrl: string;
+  simUrl: string;
+  child: ChildProcess;
+  /** Everything it printed so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with its exit code once it has ended. */
+  exited: Promise<number | null>;
+  /** Resolves once its api answers /readyz; rejects, with what it printed, if it ends first. */
+  ready(timeoutMs?: number): Promise<void>;
+  /** SIGTERM, then its exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * `node <root>/dist/apps/api/src/main.js --all-in-one` as a newcomer's `npm start` runs it: from
+ * `root` (a checkout), with nothing configured but free ports and `env`, so that it embeds its
+ * Postgres, bus and simulated cloud.
+ */
+export async function spawnAllInOne(o: { root: string; env?: Record<string, string> }): Promise<AllInOneProcess> {
+  const [apiPort, simPort, dockerPort] = [await freePort(), await freePort(), await freePort()];
+  const child = spawn(process.execPath, [join(o.root, 'dist/apps/api/src/main.js'), '--all-in-one'], {
+    cwd: o.root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/',
+      API_PORT: String(apiPort),
+      API_HOST: '127.0.0.1',
+      SIMULATOR_PORT: String(simPort),
+      SIMULATOR_DOCKER_PORT: String(dockerPort),
+      CLOUD_POLL_MIN_MS: '20',
+      CLOUD_POLL_MAX_MS: '200',
+      ...o.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  return {
+    apiUrl,
+    simUrl: `http://127.0.0.1:${simPort}`,
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    ready: (timeoutMs = 60_000) =>
+      waitFor('all-in-one', () => ok(`${apiUrl}/readyz`), timeoutMs, child).catch((e: Error) => {
+        throw new Error(`${e.message}\n--- stdout\n${out}\n--- stderr\n${err}`);
+      }),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const t = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        child.kill('SIGTERM');
+        await exited;
+        clearTimeout(t);
+      }
+      return exited;
+    },
+  };
+}

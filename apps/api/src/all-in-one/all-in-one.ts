@@ -1,6 +1,14 @@
 import { resolve } from 'node:path';
-import { startCloudSimulator } from '@grove/cloud-simulator';
-import { ConfigError, createRootLogger, onShutdown } from '@grove/core';
+import { SeedError, startCloudSimulator } from '@grove/cloud-simulator';
+import {
+  AllInOneConfig,
+  ConfigError,
+  createRootLogger,
+  loadConfigOrExit,
+  logReady,
+  onShutdown,
+  StartupError,
+} from '@grove/core';
 import { bootGrove } from './boot-grove';
 import { startEmbeddedPostgres } from './embedded-postgres';
 
@@ -8,43 +16,56 @@ import { startEmbeddedPostgres } from './embedded-postgres';
  * Everything in one process for a newcomer's `npm start`: the api, an engine and a health-manager,
  * plus, for whatever is not configured, an embedded Postgres (DATABASE_URL unset; data kept under
  * GROVE_DATA_DIR), the in-process bus (AMQP_URL unset) and the cloud simulator (CLOUD_AUTH_URL unset).
+ * A start that fails for a reason the user can fix ends with one sentence on stderr and exit code 1.
  */
 export async function startAllInOne(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  const log = createRootLogger('grove', env.LOG_LEVEL || 'info');
+  const cfg = loadConfigOrExit(AllInOneConfig, { env });
+  const log = createRootLogger('grove', { level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
   const stops: (() => Promise<unknown>)[] = [];
 
-  if (!env.DATABASE_URL) {
-    const pg = await startEmbeddedPostgres(resolve(env.GROVE_DATA_DIR ?? '.grove', 'postgres'), log);
-    env.DATABASE_URL = pg.url;
-    stops.unshift(() => pg.stop());
-  }
-  if (!env.CLOUD_AUTH_URL) {
-    const sim = await startCloudSimulator({
-      port: Number(env.SIMULATOR_PORT ?? 8790),
-      host: env.SIMULATOR_HOST ?? '127.0.0.1',
-      dockerPort: Number(env.SIMULATOR_DOCKER_PORT ?? 2375),
-      seedFile: env.SIMULATOR_SEED_FILE || undefined,
-      logger: log.child({ component: 'cloud-simulator' }),
-    });
-    env.CLOUD_AUTH_URL = sim.authUrl;
-    env.CLOUD_USERNAME ??= 'admin';
-    env.CLOUD_PASSWORD ??= 'secret';
-    env.CLOUD_PROJECT_NAME ??= 'admin';
-    stops.unshift(() => sim.close());
-    log.info({ authUrl: sim.authUrl, listing: `${sim.url}/admin/resources` }, 'cloud simulator is running');
-  }
-
   try {
-    const grove = await bootGrove(env, log, { migrate: true });
-    log.info({ url: grove.url }, 'grove (all-in-one) is listening');
-    onShutdown(log, [() => grove.close(), ...stops]);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\n`);
-      for (const stop of stops) await stop().catch(() => undefined);
-      process.exit(1);
+    if (!env.DATABASE_URL) {
+      const pg = await startEmbeddedPostgres({
+        dataDir: resolve(cfg.GROVE_DATA_DIR, 'postgres'),
+        systemDir: resolve(cfg.GROVE_SYSTEM_DIR),
+        log,
+      });
+      env.DATABASE_URL = pg.url;
+      stops.unshift(() => pg.stop());
     }
-    throw e;
+    if (!env.CLOUD_AUTH_URL) {
+      const sim = await startCloudSimulator({
+        port: cfg.SIMULATOR_PORT,
+        host: cfg.SIMULATOR_HOST,
+        dockerPort: cfg.SIMULATOR_DOCKER_PORT,
+        seedFile: cfg.SIMULATOR_SEED_FILE,
+        logger: log.child({ component: 'cloud-simulator' }),
+      });
+      env.CLOUD_AUTH_URL = sim.authUrl;
+      env.CLOUD_USERNAME ??= 'admin';
+      env.CLOUD_PASSWORD ??= 'secret';
+      env.CLOUD_PROJECT_NAME ??= 'admin';
+      stops.unshift(() => sim.close());
+      log.info({ authUrl: sim.authUrl, listing: `${sim.url}/admin/resources` }, 'cloud simulator is running');
+    }
+    const grove = await bootGrove(env, log, { migrate: true });
+    onShutdown(log, [() => grove.close(), ...stops]);
+    logReady(log, `Grove is ready on ${grove.url}`, { url: grove.url });
+  } catch (e) {
+    for (const stop of stops) await stop().catch(() => undefined);
+    const message = startFailure(e);
+    if (message === undefined) throw e;
+    process.stderr.write(`${message}\n`);
+    process.exit(1);
   }
+}
+
+/** What to tell the user about a start that failed for a reason they can fix; undefined for a bug. */
+function startFailure(e: unknown): string | undefined {
+  if (e instanceof ConfigError || e instanceof StartupError || e instanceof SeedError) return e.message;
+  const err = e as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (err.code === 'EADDRINUSE')
+    return `Port ${err.port} on ${err.address} is already in use (another Grove still running?); stop that process, or choose other ports with API_PORT, SIMULATOR_PORT and SIMULATOR_DOCKER_PORT.`;
+  return undefined;
 }

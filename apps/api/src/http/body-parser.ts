@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { newId, type Logger } from '@grove/core';
+import { newId } from '@grove/core';
 import { faultBody } from './senlin-error.filter';
 
 const mediaType = (req: IncomingMessage): string =>
@@ -17,11 +17,12 @@ class NotJson extends Error {
 }
 
 /**
- * JSON bodies up to `limit` bytes. A larger body is a 400 RequestLimitExceeded and malformed
- * JSON a 400, both in Senlin's format (they fail before Nest's filters see the request). Bodies
- * of other content types are not read, as in Senlin; the handler then finds no body.
+ * JSON bodies up to `limit` bytes. A larger body is a 400 RequestLimitExceeded, malformed JSON or
+ * an unreadable body a 400, in Senlin's format with Senlin's messages. Bodies of other content
+ * types are not read, as in Senlin; the handler then finds no body. Anything else goes on to Nest's
+ * error handler, whose SenlinErrorFilter answers a fault too.
  */
-export function useJsonBodies(app: INestApplication, limit: number, log: Logger): void {
+export function useJsonBodies(app: INestApplication, limit: number): void {
   app.use(
     express.json({
       limit,
@@ -62,7 +63,6 @@ export function useJsonBodies(app: INestApplication, limit: number, log: Logger)
         res.status(400).json(faultBody(400, 'HTTPBadRequest', err.message));
         return;
       }
-      log.error({ err, path: req.path }, 'request body could not be read');
       next(err);
     },
   );

@@ -16,7 +16,6 @@ const SPEC = {
   properties: { flavor: 'm1.tiny', image: 'cirros-0.6.2-x86_64-disk' },
 };
 const REQUEST_ID = /^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const PLAIN_404 = '404 Not Found\n\nThe resource could not be found.\n\n   ';
 
 const versionHeaders = (a: HttpAnswer<unknown>) => ({
   version: a.headers.get('openstack-api-version'),
@@ -280,20 +279,77 @@ describe('request bodies', () => {
   });
 });
 
-describe('unknown URLs', () => {
+describe('unknown URLs and methods', () => {
+  const NOT_FOUND = {
+    code: 404,
+    error: { code: 404, message: 'The resource could not be found.', type: 'HTTPNotFound' },
+    explanation: 'The resource could not be found.',
+    title: 'Not Found',
+  };
+
   it.each([
     ['GET', '/v1/bogus'],
     ['GET', '/v2/clusters'],
     ['GET', '/v1/clusters/x/y/z'],
     ['POST', '/v1/clusters/x/bogus'],
-    ['PUT', '/v1/clusters/x'],
-    ['DELETE', '/v1/actions/x'],
-  ])('%s %s is a plain 404, not a fault body', async (method, path) => {
+    ['DELETE', '/v1/no-such-thing/x'],
+    ['PUT', '/v9'],
+  ])('%s %s is a 404 in Senlin’s fault body', async (method, path) => {
     const a = await h.http(method, path, { project: freshProject() });
     expect(a.status).toBe(404);
-    expect(a.body).toBe(PLAIN_404);
-    expect(a.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(a.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(a.body).toEqual(NOT_FOUND);
     expect(versionHeaders(a)).toEqual({ version: null, vary: null });
+  });
+
+  it.each([
+    ['PUT', '/v1/clusters/x', 'DELETE, GET, HEAD, PATCH'],
+    ['POST', '/v1/clusters/x', 'DELETE, GET, HEAD, PATCH'],
+    ['DELETE', '/v1/events/x', 'GET, HEAD'],
+    ['PUT', '/v1/profiles', 'GET, HEAD, POST'],
+    ['DELETE', '/v1/actions/x', 'GET, HEAD, PATCH'],
+    ['GET', '/v1/clusters/x/actions', 'POST'],
+    ['PATCH', '/', 'GET, HEAD'],
+  ])('%s %s, a path that exists, is a 405 naming the methods it has', async (method, path, allow) => {
+    const a = await h.http(method, path, { project: freshProject() });
+    expect(a.headers.get('allow')).toBe(allow);
+    expect(a.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(a.body).toEqual({
+      code: 405,
+      error: {
+        code: 405,
+        message: `The method ${method} is not allowed for this resource.`,
+        type: 'HTTPMethodNotAllowed',
+      },
+      explanation:
+        'The server could not comply with the request since\r\nit is either malformed or otherwise incorrect.\r\n',
+      title: 'Method Not Allowed',
+    });
+    expect(versionHeaders(a)).toEqual({ version: null, vary: null });
+  });
+
+  it('answers a method a path has after a 405 on it (the table of methods is not a cache of misses)', async () => {
+    expect((await h.http('PUT', '/v1/events/x', { project: freshProject() })).status).toBe(405);
+    expectFault(await h.http('GET', '/v1/events/x', { project: freshProject() }), 404, 'ResourceNotFound');
+  });
+
+  it('refuses a path that is not valid percent-encoding with a 400 fault, not the router’s text', async () => {
+    const a = await raw('GET', '/v1/clusters/%E0%A4%A', { 'x-project-id': freshProject() });
+    expect(a.headers.get('content-type')).toMatch(/^application\/json/);
+    expectFault(a, 400, 'HTTPBadRequest', /^Failed to decode param /);
+  });
+});
+
+describe('errors below the routes', () => {
+  it.each([
+    ['an unknown charset', { 'content-type': 'application/json; charset=klingon' }, '{}'],
+    ['an unknown content encoding', { 'content-type': 'application/json', 'content-encoding': 'bogus' }, '{}'],
+    ['a gzip body that is not gzip', { 'content-type': 'application/json', 'content-encoding': 'gzip' }, 'not gzip'],
+  ])('a body with %s is a 400 fault', async (_what, headers, body) => {
+    const a = await raw('POST', '/v1/profiles', { 'x-project-id': freshProject(), ...headers }, body);
+    expect(a.headers.get('content-type')).toMatch(/^application\/json/);
+    expectFault(a, 400, 'HTTPBadRequest');
+    expect(a.headers.get('x-openstack-request-id')).toMatch(REQUEST_ID);
   });
 });
 

@@ -10,7 +10,11 @@ const WEBOB: Record<number, [string, string]> = {
   ],
   403: ['Forbidden', 'Access was denied to this resource.'],
   404: ['Not Found', 'The resource could not be found.'],
-  405: ['Method Not Allowed', 'The method is not allowed for this resource.'],
+  // WebOb's HTTPMethodNotAllowed keeps the explanation of every client error.
+  405: [
+    'Method Not Allowed',
+    'The server could not comply with the request since\r\nit is either malformed or otherwise incorrect.\r\n',
+  ],
   406: [
     'Not Acceptable',
     'The resource could not be generated that was acceptable to your browser (content of type application/json.',
@@ -30,8 +34,10 @@ export function faultBody(status: number, type: string, message: string) {
 }
 
 /**
- * Every error leaves the api in Senlin's format (STYLE C4). Unknown errors are a bug: a 500 with
- * an error id the operator finds in the log next to the stack. An unmatched URL gets a plain 404.
+ * Every error leaves the api in Senlin's format (STYLE C4), routed or not. Unknown errors are a
+ * bug: a 500 with an error id the operator finds in the log next to the stack. An unmatched URL is
+ * a 404 HTTPNotFound, a method the path does not have a 405 HTTPMethodNotAllowed with `Allow`
+ * (Senlin answers both with WebOb's plain-text 404; clients only read the status).
  */
 @Catch()
 export class SenlinErrorFilter implements ExceptionFilter {
@@ -49,12 +55,24 @@ export class SenlinErrorFilter implements ExceptionFilter {
       res.status(e.status).json(faultBody(e.status, e.type, e.message));
       return;
     }
+    // Grove's own code throws GroveErrors: a Nest 404 is its answer to a request no route matched.
     if (e instanceof HttpException && e.getStatus() === 404) {
-      res.status(404).type('text/plain').send('404 Not Found\n\nThe resource could not be found.\n\n   ');
+      const allow = allowedMethods(req);
+      if (allow.length) {
+        res.setHeader('Allow', allow.join(', '));
+        const message = `The method ${req.method} is not allowed for this resource.`;
+        res.status(405).json(faultBody(405, 'HTTPMethodNotAllowed', message));
+        return;
+      }
+      res.status(404).json(faultBody(404, 'HTTPNotFound', 'The resource could not be found.'));
       return;
     }
-    if (e instanceof HttpException && e.getStatus() < 500) {
-      res.status(e.getStatus()).json(faultBody(e.getStatus(), 'HTTPException', e.message));
+    // Nest, Express and its router refuse some requests themselves (a path that is not valid
+    // percent-encoding, say); they get the fault of WebOb's exception for that status.
+    const refused = e instanceof HttpException ? e.getStatus() : clientErrorStatus(e);
+    if (refused !== undefined && refused < 500) {
+      const status = WEBOB[refused] ? refused : 400;
+      res.status(status).json(faultBody(status, `HTTP${WEBOB[status][0].replace(/ /g, '')}`, (e as Error).message));
       return;
     }
     if (databaseUnavailable(e)) {
@@ -89,4 +107,39 @@ function databaseUnavailable(e: unknown): boolean {
     cur = x.driverError ?? x.cause;
   }
   return false;
+}
+
+/** The 4xx status an Express-level error (http-errors style) carries, if any. */
+function clientErrorStatus(e: unknown): number | undefined {
+  const x = e as { status?: unknown; statusCode?: unknown } | null;
+  const status = Number(x?.status ?? x?.statusCode);
+  return Number.isInteger(status) && status >= 400 && status < 500 ? status : undefined;
+}
+
+interface RouteLayer {
+  route?: { methods: Record<string, boolean> };
+  matchers?: ((path: string) => unknown)[];
+}
+
+/**
+ * The methods routed at this request's path, from Express's own router table (Nest registers
+ * every route there), for a 405's `Allow`. Empty when no route has the path, or when the table is
+ * not the shape expected (then the answer stays a 404).
+ */
+export function allowedMethods(req: Request): string[] {
+  const stack = (req.app as unknown as { router?: { stack?: RouteLayer[] } }).router?.stack;
+  if (!Array.isArray(stack)) return [];
+  const own = req.method.toLowerCase();
+  const methods = new Set<string>();
+  for (const layer of stack) {
+    if (!layer.route || !Array.isArray(layer.matchers)) continue;
+    // A route that takes this very method yet let the request through is middleware (Nest
+    // mounts it on every method at `/{*path}`), not an endpoint.
+    if (layer.route.methods[own] || layer.route.methods._all) continue;
+    if (!layer.matchers.some((match) => match(req.path))) continue;
+    for (const [method, on] of Object.entries(layer.route.methods))
+      if (on && method !== '_all') methods.add(method.toUpperCase());
+  }
+  if (methods.has('GET')) methods.add('HEAD');
+  return [...methods].sort();
 }

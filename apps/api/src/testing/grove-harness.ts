@@ -23,7 +23,7 @@ export function useGrove(env: Record<string, string> = {}): Grove {
     const db = await createTestDatabase('grove');
     dbName = db.name;
     h.sim = await startCloudSimulator({ port: 0, dockerPort: 0 });
-    const log = createRootLogger('grove-test', process.env.TEST_LOG_LEVEL ?? 'silent');
+    const log = createRootLogger('grove-test', { level: process.env.TEST_LOG_LEVEL ?? 'silent', format: 'json' });
     h.grove = await bootGrove(
       {
         DATABASE_URL: db.url,

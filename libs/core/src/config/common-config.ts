@@ -1,11 +1,10 @@
 import { Expose } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsDefined, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { EmptyAsUnset, ToNumber } from './load-config';
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+import { LoggingConfig } from './logging-config';
 
 /** Settings every Grove process reads. */
-export class CommonConfig {
+export class CommonConfig extends LoggingConfig {
   /** Postgres, e.g. postgres://postgres@127.0.0.1:5432/grove. Unset in all-in-one mode: an embedded Postgres is started. */
   @Expose()
   @EmptyAsUnset()
@@ -37,10 +36,6 @@ export class CommonConfig {
   @IsInt()
   @Min(10)
   AMQP_QUEUE_EXPIRES_S?: number;
-
-  @Expose()
-  @IsIn(LOG_LEVELS)
-  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
   /** Connections each process keeps to Postgres. */
   @Expose()

@@ -1,9 +1,9 @@
 import { Expose } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { EmptyAsUnset, ToNumber } from './load-config';
-import { LOG_LEVELS } from './common-config';
+import { LoggingConfig } from './logging-config';
 
-export class SimulatorConfig {
+export class SimulatorConfig extends LoggingConfig {
   /** Port of the simulated OpenStack endpoints (Keystone, Nova, Glance, Neutron, Heat) and the admin API. */
   @Expose()
   @ToNumber()
@@ -30,8 +30,4 @@ export class SimulatorConfig {
   @IsOptional()
   @IsString()
   SIMULATOR_SEED_FILE?: string;
-
-  @Expose()
-  @IsIn(LOG_LEVELS)
-  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 }

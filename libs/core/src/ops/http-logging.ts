@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LoggerService } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { newId } from '../ids';
 import type { Logger } from '../logging';
@@ -26,4 +27,29 @@ export function groveLoggerModule(logger: Logger) {
       },
     },
   });
+}
+
+/** Nest's start-up chatter (every module loaded, every route mapped): useful when debugging, noise otherwise. */
+const NEST_BOOT_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestMicroservice',
+  'NestApplication',
+]);
+
+/** Nest's logger for app.useLogger(): nestjs-pino's, with Nest's start-up chatter at debug. */
+export function nestLogger(inner: LoggerService): LoggerService {
+  return {
+    log: (message: unknown, ...rest: unknown[]) =>
+      NEST_BOOT_CONTEXTS.has(rest[rest.length - 1] as string)
+        ? inner.debug?.(message, ...rest)
+        : inner.log(message, ...rest),
+    error: (message: unknown, ...rest: unknown[]) => inner.error(message, ...rest),
+    warn: (message: unknown, ...rest: unknown[]) => inner.warn(message, ...rest),
+    debug: (message: unknown, ...rest: unknown[]) => inner.debug?.(message, ...rest),
+    verbose: (message: unknown, ...rest: unknown[]) => inner.verbose?.(message, ...rest),
+    fatal: (message: unknown, ...rest: unknown[]) => inner.fatal?.(message, ...rest),
+  };
 }

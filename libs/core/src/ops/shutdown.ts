@@ -1,13 +1,18 @@
 import type { Logger } from '../logging';
 
 /**
- * Runs `steps` in order once, on SIGTERM or SIGINT, then exits. Each step is bounded by the
- * overall deadline so that a stuck dependency cannot keep a stopping process alive.
+ * Runs `steps` in order once, on SIGTERM, SIGINT or SIGHUP (a closed terminal), then exits. Each
+ * step is bounded by the overall deadline so that a stuck dependency cannot keep a stopping process
+ * alive; a second signal (Ctrl-C again) exits at once, still through process.exit so that 'exit'
+ * hooks (the embedded Postgres's) run.
  */
 export function onShutdown(log: Logger, steps: (() => Promise<unknown>)[], deadlineMs = 30_000): void {
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      log.warn({ signal }, 'asked again: exiting now');
+      process.exit(1);
+    }
     stopping = true;
     log.info({ signal }, 'stopping');
     const timer = setTimeout(() => {
@@ -25,6 +30,5 @@ export function onShutdown(log: Logger, steps: (() => Promise<unknown>)[], deadl
     log.info('stopped');
     process.exit(0);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
 }
