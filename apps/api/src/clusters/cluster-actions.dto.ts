@@ -25,6 +25,8 @@ export class DelNodesData {
   @SIdentityList({ minItems: 1 }) nodes!: string[];
   /** From 1.4. */
   @SBool({ nullable: true }) destroy_after_deletion?: boolean | null;
+  /** Grove, from 1.15: also remove nodes protected from scale-in. */
+  @SBool({ nullable: true }) force?: boolean | null;
 }
 
 export class ReplaceNodesData {
@@ -67,4 +69,9 @@ export class PolicyDetachData {
 export class PolicyUpdateData {
   @Required() @SString() policy_id!: string;
   @SBool({ nullable: true }) enabled?: boolean | null;
+}
+
+/** complete_lifecycle (≥1.9): the held NODE_DELETE's id, as the lifecycle hook's message gave it. */
+export class CompleteLifecycleData {
+  @Required() @SString() lifecycle_action_token!: string;
 }

@@ -8,8 +8,10 @@ import {
   HTTPBadRequest,
   MethodVersionNotFound,
   MultipleChoices,
+  NodeProtected,
   resolveParams,
   ResourceInUse,
+  ResourceNotFound,
   scopeOf,
   shortId,
   SpecError,
@@ -30,13 +32,15 @@ import {
 } from '@grove/db';
 import { cooldownRemaining, PolicyRegistry, type ScalingProps } from '@grove/policies';
 import { ProfileRegistry } from '@grove/profiles';
+import { EngineClient } from '@grove/rpc';
 import { recoverInputs } from '../actions/recover-params';
-import { atLeast, versionString, type ApiVersion } from '../http/microversion';
+import { atLeast, GROVE_EXTENSIONS, versionString, type ApiVersion } from '../http/microversion';
 import { API_CONFIG } from '../http/request-context.middleware';
 import { parseBool, pyRepr, validateBody } from '../http/senlin-validators';
 import { isMap, singleVerb } from '../http/verb-body';
 import {
   AddNodesData,
+  CompleteLifecycleData,
   DelNodesData,
   OperationData,
   PolicyAttachData,
@@ -71,7 +75,7 @@ const bounds = (c: ClusterEntity): SizeBounds => ({
  */
 @Injectable()
 export class ClusterActionsService {
-  /** Verbs this api runs. complete_lifecycle comes with lifecycle hooks. */
+  /** Every verb of Senlin's cluster action API. */
   private readonly verbs = new Map<string, Verb>([
     ['add_nodes', (ctx, _v, id, d) => this.addNodes(ctx, id, d)],
     ['del_nodes', (ctx, v, id, d) => this.delNodes(ctx, v, id, d)],
@@ -81,6 +85,7 @@ export class ClusterActionsService {
     ['scale_in', (ctx, _v, id, d) => this.scale(ctx, id, d, 'in')],
     ['check', (ctx, _v, id, d) => this.check(ctx, id, d)],
     ['recover', (ctx, _v, id, d) => this.recover(ctx, id, d)],
+    ['complete_lifecycle', (ctx, v, id, d) => this.completeLifecycle(ctx, v, id, d)],
     ['policy_attach', (ctx, _v, id, d) => this.policyAttach(ctx, id, d)],
     ['policy_detach', (ctx, _v, id, d) => this.policyBinding(ctx, id, d, 'CLUSTER_DETACH_POLICY')],
     ['policy_update', (ctx, _v, id, d) => this.policyBinding(ctx, id, d, 'CLUSTER_UPDATE_POLICY')],
@@ -96,6 +101,7 @@ export class ClusterActionsService {
     private readonly policies: PolicyRepository,
     private readonly bindings: ClusterPolicyRepository,
     private readonly policyRegistry: PolicyRegistry,
+    private readonly engine: EngineClient,
   ) {}
 
   /** Runs the one verb of the body; returns the id of the action it made. */
@@ -150,13 +156,16 @@ export class ClusterActionsService {
     const scope = scopeOf(ctx);
     const cluster = await this.clusters.get(ctx, identity);
     const found = new Set<string>();
-    const [notFound, notMember, depended] = [[], [], []] as string[][];
+    const [notFound, notMember, depended, guarded] = [[], [], [], []] as string[][];
     for (const ident of req.nodes) {
       const node = await this.findNode(scope, ident);
       if (!node) notFound.push(ident);
       else if (node.clusterId !== cluster.id) notMember.push(node.id);
       else if (hasDependents(node)) depended.push(node.id);
-      else found.add(node.id);
+      else {
+        if (node.protected) guarded.push(node.id);
+        found.add(node.id);
+      }
     }
     if (depended.length) {
       throw new ResourceInUse(
@@ -170,6 +179,8 @@ export class ClusterActionsService {
       notMember.length && `Nodes not members of specified cluster: ${pyRepr(notMember)}.`,
     ].filter(Boolean);
     if (problems.length) throw new BadRequest(problems.join('\n'));
+    if (guarded.length && !(atLeast(v, GROVE_EXTENSIONS) && req.force === true))
+      throw new NodeProtected(pyRepr(guarded));
     this.checkSize(cluster, cluster.desiredCapacity - found.size, true);
     const inputs: ActionInputs['CLUSTER_DEL_NODES'] = {
       candidates: [...found],
@@ -332,6 +343,26 @@ export class ClusterActionsService {
     const cluster = await this.clusters.get(ctx, identity);
     const inputs: ActionInputs['CLUSTER_RECOVER'] = recoverInputs(data, 'cluster');
     return this.clusters.act(ctx, cluster, { action: 'CLUSTER_RECOVER', inputs });
+  }
+
+  /**
+   * Lets a victim held by a deletion policy's lifecycle hook go on; no new action (SL
+   * CompleteLifecycleProc). The token is looked up without a project check, as Senlin does; one
+   * that is no longer held changes nothing and is answered all the same.
+   */
+  private async completeLifecycle(
+    ctx: RequestContext,
+    v: ApiVersion,
+    identity: string,
+    data: Record<string, unknown>,
+  ): Promise<string> {
+    if (!atLeast(v, '1.9')) throw new MethodVersionNotFound(versionString(v));
+    const req = validateBody(CompleteLifecycleData, data);
+    await this.clusters.get(ctx, identity);
+    const held = await this.actions.getById(req.lifecycle_action_token);
+    if (!held) throw new ResourceNotFound('action', req.lifecycle_action_token);
+    if (await this.actions.completeLifecycle(held.id)) this.engine.announceLater([held.id]);
+    return held.id;
   }
 
   /** The attach action checks the policy's type against the cluster's, and the one-per-type rule. */

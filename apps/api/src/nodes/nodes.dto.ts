@@ -21,6 +21,8 @@ export class NodeUpdate {
   @SMap({ nullable: true }) metadata?: Record<string, unknown> | null;
   /** From 1.13; dropped before. */
   @SBool({ nullable: true }) tainted?: boolean | null;
+  /** Grove, from 1.15: scale-in protection (no shrink picks the node). Dropped before. */
+  @SBool({ nullable: true }) protected?: boolean | null;
 }
 
 export class NodeUpdateBody {

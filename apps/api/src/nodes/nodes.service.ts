@@ -25,7 +25,7 @@ import {
 } from '@grove/db';
 import { EngineClient } from '@grove/rpc';
 import { ActionFactory, type UserAction } from '../actions/action.factory';
-import { atLeast, type ApiVersion } from '../http/microversion';
+import { atLeast, GROVE_EXTENSIONS, type ApiVersion } from '../http/microversion';
 import { API_CONFIG } from '../http/request-context.middleware';
 import type { NodeCreate, NodeUpdate } from './nodes.dto';
 import { toNodeView } from './nodes.view';
@@ -153,6 +153,8 @@ export class NodesService {
       inputs.metadata = u.metadata ?? {};
     // `tainted` exists from 1.13; below it Senlin drops the field.
     if (atLeast(v, '1.13') && typeof u.tainted === 'boolean' && u.tainted !== node.tainted) inputs.tainted = u.tainted;
+    if (atLeast(v, GROVE_EXTENSIONS) && typeof u.protected === 'boolean' && u.protected !== node.protected)
+      inputs.protected = u.protected;
     if (!Object.keys(inputs).length) throw new BadRequest('No property needs an update');
     if (inputs.name && !node.clusterId) await this.ensureNameFree(ctx, inputs.name);
     const actionId = await this.act(ctx, node, { action: 'NODE_UPDATE', inputs });

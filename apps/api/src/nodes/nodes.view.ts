@@ -1,8 +1,8 @@
 import { redactSecrets, wireTime } from '@grove/core';
 import type { NodeEntity } from '@grove/db';
-import { atLeast, type ApiVersion } from '../http/microversion';
+import { atLeast, GROVE_EXTENSIONS, type ApiVersion } from '../http/microversion';
 
-/** `tainted` exists from 1.13; `details` only when asked for with show_details. */
+/** `tainted` exists from 1.13, `protected` from 1.15; `details` only when asked for with show_details. */
 export function toNodeView(
   n: NodeEntity,
   profileName: string | null,
@@ -31,6 +31,7 @@ export function toNodeView(
     dependents: n.dependents,
   };
   if (atLeast(v, '1.13')) view.tainted = n.tainted;
+  if (atLeast(v, GROVE_EXTENSIONS)) view.protected = n.protected;
   // The cloud's view may include a stack's parameters; credentials among them stay hidden.
   if (details !== undefined) view.details = redactSecrets(details);
   return view;

@@ -57,6 +57,8 @@ export interface ActionInputs {
     role?: string;
     metadata?: Record<string, unknown>;
     tainted?: boolean;
+    /** Grove: scale-in protection. */
+    protected?: boolean;
     new_profile_id?: string;
   };
   /** The node becomes a member of `cluster_id` (its index is taken when the join runs). */

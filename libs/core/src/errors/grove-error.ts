@@ -157,6 +157,13 @@ export class FeatureNotSupported extends GroveError {
   }
 }
 
+/** Grove: a node protected from scale-in named for removal without `force`. */
+export class NodeProtected extends GroveError {
+  constructor(nodes: string) {
+    super(409, 'NodeProtected', `Nodes ${nodes} are protected from scale-in; remove the protection or use force.`);
+  }
+}
+
 export class NodeNotOrphan extends GroveError {
   constructor(msg: string) {
     super(409, 'NodeNotOrphan', msg);

@@ -38,6 +38,7 @@ export type NodePatch = Partial<
     | 'data'
     | 'dependents'
     | 'tainted'
+    | 'protected'
     | 'createdAt'
   >
 >;

@@ -243,8 +243,27 @@ export class ActionRunner {
 
     phase.name = 'after';
     const outcome = { status: result.status, outputs: result.outputs ?? {} };
-    const check = await this.policies.check('after', { action, cluster, node: s.node, outcome }, o);
-    const effects = composeEffects(result.effects, check.effects);
+    let own = result.effects;
+    // AFTER policies judge a node action by the node it left (a load balancer adds the new server):
+    // when one will look, the node's own writes go first, in their own transaction.
+    const beforeLooking =
+      s.node && own
+        ? async () => {
+            const write = own!;
+            own = undefined;
+            await this.ds.transaction(async (em) => {
+              const written = (await write(em)) ?? [];
+              if (written.length) await this.eventRepo.insert(written, em);
+            });
+            return this.nodes.getById(s.node!.id);
+          }
+        : undefined;
+    const check = await this.policies.check(
+      'after',
+      { action, cluster, node: s.node, outcome },
+      { ...o, beforeLooking },
+    );
+    const effects = composeEffects(own, check.effects);
     if (check.veto) {
       return { ...result, status: 'FAILED', reason: `Policy check failure: ${check.veto}`, data: check.data, effects };
     }

@@ -103,11 +103,19 @@ export class PolicyRunner {
    * them, and a veto must still record what the policies found); AFTER hands its writes back, to
    * go with the action's end in one transaction. A preview writes nothing.
    */
-  async check(phase: PolicyPhase, s: PolicySubject, o: PolicyRunOptions): Promise<PolicyCheck> {
+  async check(
+    phase: PolicyPhase,
+    s: PolicySubject,
+    o: PolicyRunOptions & {
+      /** Runs only when some policy will look, just before; returns the node as it is now (see ActionRunner). */
+      beforeLooking?: () => Promise<NodeEntity | null>;
+    },
+  ): Promise<PolicyCheck> {
     const all = await this.bindings.forCluster(s.cluster.id, { enabled: true });
     const loaded = all.map((b) => this.load(b)).filter((l) => targets(l.type, phase, s.action.action));
     const data: Record<string, unknown> = { ...s.action.data };
     if (!loaded.length) return { veto: null, data: { ...data, ...CHECK_OK }, ran: false };
+    if (o.beforeLooking) s = { ...s, node: await o.beforeLooking() };
 
     const cluster = await this.policyCluster(s.cluster);
     const node = s.node ? (cluster.members.find((m) => m.id === s.node!.id) ?? (await this.policyNode(s.node))) : null;

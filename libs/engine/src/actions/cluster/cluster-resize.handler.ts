@@ -54,6 +54,8 @@ export class ClusterResizeHandler implements ClusterActionHandler {
     const count = total - target.desired;
     const deletion = deletionSettings(action.data);
     const victims = await this.members.victims(cluster.id, count, deletion.candidates, action.data);
+    const short = Membership.shortOfVictims(count, victims);
+    if (short) return ActionResult.error(short);
     if (!(await this.members.grace(ctx, deletion.gracePeriodS))) return this.members.graceInterrupted(ctx);
     return this.members.shrink(ctx, victims, deletion.destroy, 'nodes-deleted', started);
   }

@@ -47,6 +47,8 @@ export class ClusterScaleInHandler implements ClusterActionHandler {
 
     const deletion = deletionSettings(action.data);
     const victims = chosen ?? (await this.members.victims(cluster.id, count, [], action.data));
+    const short = Membership.shortOfVictims(count, victims);
+    if (short) return ActionResult.error(short);
     if (!(await this.members.grace(ctx, deletion.gracePeriodS))) return this.members.graceInterrupted(ctx);
     return this.members.shrink(ctx, victims, deletion.destroy, 'nodes-deleted', (em) =>
       setClusterStatus(this.clusters, em, action, cluster, 'RESIZING', 'Cluster scale in started.', {

@@ -143,6 +143,13 @@ export class Membership {
     return chosen.filter((id) => ids.has(id)).slice(0, count);
   }
 
+  /** Why a shrink cannot go ahead: fewer members than it must remove are free of scale-in protection. */
+  static shortOfVictims(count: number, victims: readonly string[]): string | null {
+    return victims.length < count
+      ? `Cannot remove ${count} node(s): only ${victims.length} member(s) are not protected from scale-in.`
+      : null;
+  }
+
   /**
    * Waits a deletion policy's grace period before victims go. Returns false when the action was
    * cancelled or timed out meanwhile: nothing was removed, and the caller ends without changes.

@@ -30,6 +30,7 @@ export class NodeUpdateHandler implements NodeActionHandler {
     if (inputs.role !== undefined) patch.role = inputs.role || null;
     if (inputs.metadata !== undefined) patch.metadata = inputs.metadata;
     if (inputs.tainted !== undefined) patch.tainted = inputs.tainted;
+    if (inputs.protected !== undefined) patch.protected = inputs.protected;
     const newProfileId =
       inputs.new_profile_id && inputs.new_profile_id !== node.profileId ? inputs.new_profile_id : null;
 
