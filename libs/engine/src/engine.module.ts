@@ -11,6 +11,7 @@ import { EngineLifecycle } from './engine-lifecycle';
 import { ENGINE_BUS, ENGINE_OPTIONS, type EngineOptions } from './engine-options';
 import { PolicyPortsFactory } from './ports/policy-ports';
 import { ProfileContexts, Profiles } from './ports/profiles';
+import { NodeAdoption } from './queries/node-adoption';
 import { NodeDetails } from './queries/node-details';
 import { PolicyValidation } from './queries/policy-validation';
 import { ProfileValidation } from './queries/profile-validation';
@@ -88,6 +89,7 @@ export class EngineModule {
         Profiles,
         ProfileContexts,
         NodeDetails,
+        NodeAdoption,
         ProfileValidation,
         PolicyValidation,
         DeadEngineRecovery,
