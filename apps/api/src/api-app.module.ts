@@ -32,6 +32,7 @@ import { API_CONFIG, RequestContextMiddleware } from './http/request-context.mid
 import { SenlinErrorFilter } from './http/senlin-error.filter';
 import { SenlinValidationPipe } from './http/senlin-validators';
 import { NodeActionsService } from './nodes/node-actions.service';
+import { NodeAdoptionService } from './nodes/node-adoption.service';
 import { NodesController } from './nodes/nodes.controller';
 import { NodesService } from './nodes/nodes.service';
 import { PoliciesController } from './policies/policies.controller';
@@ -117,6 +118,7 @@ export class ApiAppModule implements NestModule {
         ClusterCollectService,
         NodesService,
         NodeActionsService,
+        NodeAdoptionService,
       ],
     };
   }

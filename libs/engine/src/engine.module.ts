@@ -12,6 +12,7 @@ import { HOOK_QUEUES, LifecycleHooks } from './events/lifecycle-hooks';
 import { ENGINE_BUS, ENGINE_OPTIONS, type EngineOptions } from './engine-options';
 import { PolicyPortsFactory } from './ports/policy-ports';
 import { ProfileContexts, Profiles } from './ports/profiles';
+import { NodeAdoption } from './queries/node-adoption';
 import { NodeDetails } from './queries/node-details';
 import { PolicyValidation } from './queries/policy-validation';
 import { ProfileValidation } from './queries/profile-validation';
@@ -95,6 +96,7 @@ export class EngineModule {
         Profiles,
         ProfileContexts,
         NodeDetails,
+        NodeAdoption,
         ProfileValidation,
         PolicyValidation,
         DeadEngineRecovery,

@@ -110,6 +110,48 @@ export interface DeleteOptions {
   force?: boolean;
 }
 
+/** What adopting an existing cloud resource as a node starts from (Senlin's node adopt). */
+export interface AdoptRequest {
+  /** The resource's id (for a stack or a container, its name will do). */
+  readonly identity: string;
+  /** The project the node will belong to: types that live on other nodes look their host up there. */
+  readonly project: string;
+  /**
+   * The request's overrides. The engine lays them over the properties `read` returns; a type reads
+   * them only where they say how to reach the resource (a container's host and daemon port).
+   */
+  readonly overrides: Readonly<Record<string, unknown>>;
+}
+
+/** A resource found for adoption, described as a spec would make it. */
+export interface AdoptedResource {
+  /** The node's physical id: the resource's id, whatever `identity` named it by. */
+  physicalId: string;
+  /** The spec properties that describe the resource, before the overrides. */
+  properties: Record<string, unknown>;
+  /** The node's data, as a create would have recorded it (a container's host). */
+  data?: Record<string, unknown>;
+  /** As CreateResult.dependsOn: the nodes the resource lives on. */
+  dependsOn?: string[];
+  /** The node id the resource is already tagged with (`cluster_node_id`), if any. */
+  taggedNode: string | null;
+}
+
+/**
+ * Taking an existing cloud resource under management as a node. Senlin's `do_adopt` is one read;
+ * Grove also tags the resource with the new node's id afterwards, as create tags what it makes.
+ */
+export interface AdoptCapability<P extends object> {
+  /**
+   * Reads the resource through the drivers. A resource that is not there (or not adoptable) is a
+   * ProfileError in Senlin's words, e.g. `404: Instance x could not be found.`; a spec problem
+   * found on the way (a container's missing host) a SpecError.
+   */
+  read(ctx: ProfileContext, req: AdoptRequest): Promise<AdoptedResource>;
+  /** Tags the resource with the id of the node now standing for it (and drops stale membership tags). */
+  tag(ctx: ProfileContext, node: ProfileNode, props: P): Promise<void>;
+}
+
 /**
  * A profile type: the spec schema of one kind of node and how to create, change and remove it.
  * Adding one is a folder in libs/profiles/src and one line in registry.ts (STYLE C11).
@@ -157,6 +199,8 @@ export interface ProfileType<P extends object = Record<string, unknown>> {
   /** Re-tags the resource when the node joins a cluster or leaves it. */
   join(ctx: ProfileContext, node: ProfileNode, props: P, clusterId: string, index: number): Promise<void>;
   leave(ctx: ProfileContext, node: ProfileNode, props: P): Promise<void>;
+  /** Adopting existing resources; a type without it cannot adopt. */
+  readonly adopt?: AdoptCapability<P>;
   /** Runs one of `operations` with validated parameters. */
   operation(
     ctx: ProfileContext,

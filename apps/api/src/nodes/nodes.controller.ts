@@ -8,7 +8,8 @@ import { atLeast, MinVersion } from '../http/microversion';
 import { API_CONFIG } from '../http/request-context.middleware';
 import { isMap } from '../http/verb-body';
 import { NodeActionsService } from './node-actions.service';
-import { NodeCreateBody, NodeUpdateBody } from './nodes.dto';
+import { NodeAdoptionService } from './node-adoption.service';
+import { NodeAdoptBody, NodeAdoptPreviewBody, NodeCreateBody, NodeUpdateBody } from './nodes.dto';
 import { NodesService } from './nodes.service';
 
 const LIST: ListSpec = {
@@ -33,6 +34,7 @@ export class NodesController {
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
     private readonly nodes: NodesService,
     private readonly nodeActions: NodeActionsService,
+    private readonly adoption: NodeAdoptionService,
   ) {}
 
   @Get()
@@ -54,6 +56,21 @@ export class NodesController {
     const { node, actionId } = await this.nodes.create(req.ctx, body.node);
     locateAction(req, res, actionId, this.cfg.API_PUBLIC_URL);
     return { node: await this.nodes.view(node, req.apiVersion) };
+  }
+
+  /** Synchronous, as in Senlin: 200 with the node, already ACTIVE; no action. */
+  @Post('adopt')
+  @HttpCode(200)
+  @MinVersion('1.7')
+  async adopt(@Req() req: GroveRequest, @Body() body: NodeAdoptBody) {
+    return { node: await this.nodes.view(await this.adoption.adopt(req.ctx, body), req.apiVersion) };
+  }
+
+  @Post('adopt-preview')
+  @HttpCode(200)
+  @MinVersion('1.7')
+  async adoptPreview(@Req() req: GroveRequest, @Body() body: NodeAdoptPreviewBody) {
+    return { node_profile: { node_preview: await this.adoption.preview(req.ctx, body) } };
   }
 
   @Patch(':id')

@@ -28,3 +28,26 @@ export class NodeUpdate {
 export class NodeUpdateBody {
   @SNested(() => NodeUpdate, "Malformed request data, missing 'node' key in request body.") node!: NodeUpdate;
 }
+
+/**
+ * `POST /v1/nodes/adopt-preview` (from 1.7). Flat, without an envelope, as Senlin's
+ * NodeAdoptPreviewRequest; openstacksdk sends null for what it was not given.
+ */
+export class NodeAdoptPreviewBody {
+  /** The cloud resource's id (a stack's or container's name will do). */
+  @Required() @SString() identity!: string;
+  /** A profile type key, `os.nova.server-1.0`. */
+  @Required() @SString() type!: string;
+  /** Spec properties laid over what is read from the resource; a null value drops a property. */
+  @SMap({ nullable: true }) overrides?: Record<string, unknown> | null;
+  /** Accepted and ignored, as in Senlin, whose profiles never take the snapshot it asks for. */
+  @SBool({ nullable: true }) snapshot?: boolean | null;
+}
+
+/** `POST /v1/nodes/adopt` (from 1.7): the preview's fields and what the new node is called. */
+export class NodeAdoptBody extends NodeAdoptPreviewBody {
+  /** `node-` and 8 random characters when not given (Senlin's default). */
+  @SName({ nullable: true }) name?: string | null;
+  @SString({ nullable: true }) role?: string | null;
+  @SMap({ nullable: true }) metadata?: Record<string, unknown> | null;
+}

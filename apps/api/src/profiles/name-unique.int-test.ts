@@ -40,4 +40,22 @@ describe('NAME_UNIQUE', () => {
     expect((await cluster()).status).toBe(202);
     expectFault(await cluster(), 400, 'BadRequest', "a cluster named 'c' already exists.");
   });
+
+  it('refuses to adopt a resource as a node of a name that is taken, before looking at the resource', async () => {
+    const project = freshProject();
+    await profile(project, 'p');
+    expect(
+      (await h.http('POST', '/v1/nodes', { project, body: { node: { name: 'n', profile_id: 'p' } } })).status,
+    ).toBe(202);
+    expectFault(
+      await h.http('POST', '/v1/nodes/adopt', {
+        project,
+        version: '1.7',
+        body: { identity: 'not-looked-at', type: 'os.nova.server-1.0', name: 'n' },
+      }),
+      400,
+      'BadRequest',
+      'The node named (n) already exists.',
+    );
+  });
 });

@@ -41,7 +41,7 @@ export class ProfilesService {
   }
 
   /** The ids of the nodes and clusters a spec builds on (the engine has checked they exist). */
-  private async hostIds(ctx: RequestContext, v: ValidatedSpec): Promise<{ nodes: string[]; clusters: string[] }> {
+  async hostIds(ctx: RequestContext, v: ValidatedSpec): Promise<{ nodes: string[]; clusters: string[] }> {
     const named = v.type.hosts?.(v.properties) ?? { nodes: [], clusters: [] };
     const scope = scopeOf(ctx);
     const ids = async (idents: string[], find: (i: string) => Promise<{ id: string } | null>) =>

@@ -170,6 +170,32 @@ export class NodeNotOrphan extends GroveError {
   }
 }
 
+/**
+ * A cloud resource could not be read or changed for a request (Senlin's ProfileOperationFailed,
+ * e.g. `404: Instance x could not be found.` when adopting). Senlin answers 500; the cause is the
+ * request's (a resource that is not there), so Grove answers 400.
+ */
+export class ProfileOperationFailed extends GroveError {
+  constructor(msg: string) {
+    super(400, 'ProfileOperationFailed', msg);
+  }
+}
+
+/**
+ * A cloud resource that a node already stands for cannot be adopted by another one. Senlin does not
+ * check and makes a second node for it; Grove refuses with a 409 of Senlin's ResourceInUse type.
+ */
+export class ResourceAlreadyManaged extends GroveError {
+  /** `node` is left out (null) when it belongs to another project. */
+  constructor(physicalId: string, node: string | null) {
+    super(
+      409,
+      'ResourceInUse',
+      `The resource '${physicalId}' is already managed by ${node === null ? 'another node' : `node '${node}'`}.`,
+    );
+  }
+}
+
 export class InternalError extends GroveError {
   constructor(msg: string) {
     super(500, 'InternalError', msg);
@@ -202,6 +228,7 @@ const BY_TYPE: Record<string, new (...args: never[]) => GroveError> = {
   ActionImmutable,
   FeatureNotSupported,
   NodeNotOrphan,
+  ProfileOperationFailed,
   InternalError,
   ServiceUnavailable,
 };

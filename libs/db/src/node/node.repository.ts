@@ -102,6 +102,29 @@ export class NodeRepository {
     return this.ds.manager.existsBy(NodeEntity, { project, name });
   }
 
+  /**
+   * The node that already stands for a cloud resource: the one with that physical id, or the one
+   * the resource is tagged with while that node's create has not recorded a physical id yet. Null
+   * when there is none. Two adoptions of one resource queue on a transaction-scoped advisory lock
+   * keyed by the physical id, taken here: the second one sees the first one's node once that
+   * commits, so at most one of them records a node.
+   */
+  async claimResource(
+    em: EntityManager,
+    physicalId: string,
+    taggedNode: string | null,
+  ): Promise<Pick<NodeEntity, 'id' | 'project'> | null> {
+    await sql(em, `SELECT pg_advisory_xact_lock(hashtextextended('node.physical_id:' || $1, 0))`, [physicalId]);
+    const { rows } = await sql<Pick<NodeEntity, 'id' | 'project'>>(
+      em,
+      `SELECT id, project FROM node
+        WHERE physical_id = $1 OR (id::text = $2 AND physical_id IS NULL)
+        ORDER BY id LIMIT 1`,
+      [physicalId, taggedNode ?? ''],
+    );
+    return rows[0] ?? null;
+  }
+
   async insertMany(nodes: readonly NodeEntity[], em: EntityManager = this.ds.manager): Promise<void> {
     await insertRows(em, this.ds, NodeEntity, nodes, INSERT_CHUNK);
   }

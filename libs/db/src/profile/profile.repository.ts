@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { ResourceInUse, type Scope } from '@grove/core';
 import { findByIdentity, listPage, type ListQuery, type Listable } from '../list-query';
 import { addDependent, insertRows, removeDependent, rowById, sql, updateRow } from '../rows';
@@ -62,12 +62,16 @@ export class ProfileRepository {
   async insert(
     p: ProfileEntity,
     hosts: { nodes: string[]; clusters: string[] } = { nodes: [], clusters: [] },
+    em?: EntityManager,
   ): Promise<ProfileEntity> {
-    await this.ds.transaction(async (em) => {
-      await insertRows(em, this.ds, ProfileEntity, [p]);
-      await addDependent(em, 'node', hosts.nodes, 'profiles', p.id);
-      await addDependent(em, 'cluster', hosts.clusters, 'profiles', p.id);
-    });
+    const write = async (tx: EntityManager) => {
+      await insertRows(tx, this.ds, ProfileEntity, [p]);
+      await addDependent(tx, 'node', hosts.nodes, 'profiles', p.id);
+      await addDependent(tx, 'cluster', hosts.clusters, 'profiles', p.id);
+    };
+    // Within the caller's transaction when given one (node adopt stores its profile and node together).
+    if (em) await write(em);
+    else await this.ds.transaction(write);
     return p;
   }
 

@@ -1,6 +1,12 @@
 import { CloudResourceFailed } from '@grove/core';
 import { pollUntil, type WaitOptions } from '../http/wait';
-import type { OrchestrationDriver, Stack, StackCreate, StackUpdate } from '../orchestration/orchestration.driver';
+import type {
+  OrchestrationDriver,
+  Stack,
+  StackCreate,
+  StackSources,
+  StackUpdate,
+} from '../orchestration/orchestration.driver';
 import type { OpenStackService } from './openstack-service';
 
 interface RawStack {
@@ -84,6 +90,18 @@ export class HeatDriver implements OrchestrationDriver {
       return null;
     }
     return toStack(res.body.stack);
+  }
+
+  async getStackSources(id: string, signal?: AbortSignal): Promise<StackSources | null> {
+    const path = await this.path(id, signal);
+    if (!path) return null;
+    const get = async (what: string) => {
+      const res = await this.heat.call<Record<string, unknown>>('GET', `${path}/${what}`, { expect: [404], signal });
+      return res.status === 404 ? null : (res.body ?? {});
+    };
+    const [template, environment, files] = await Promise.all([get('template'), get('environment'), get('files')]);
+    if (!template || !environment || !files) return null;
+    return { template, environment, files };
   }
 
   async listStacks(filter: { tags?: string[]; name?: string }, signal?: AbortSignal): Promise<Stack[]> {

@@ -29,10 +29,19 @@ export type StackUpdate = Partial<Omit<StackCreate, 'name'>> & {
   clearParameters?: string[];
 };
 
+/** What a stack was made from, as Heat keeps it. */
+export interface StackSources {
+  template: Record<string, unknown>;
+  environment: Record<string, unknown>;
+  files: Record<string, unknown>;
+}
+
 /** Heat v1. Missing stacks are `null`; failures are CloudErrors. */
 export interface OrchestrationDriver {
   createStack(req: StackCreate, signal?: AbortSignal): Promise<{ id: string }>;
   getStack(id: string, signal?: AbortSignal): Promise<Stack | null>;
+  /** The stack's template, environment and files (Heat's `/template`, `/environment`, `/files`). */
+  getStackSources(id: string, signal?: AbortSignal): Promise<StackSources | null>;
   /** Stacks carrying every one of `tags`. */
   listStacks(filter: { tags?: string[]; name?: string }, signal?: AbortSignal): Promise<Stack[]>;
   /** A PATCH update: what is not given stays as it is. */

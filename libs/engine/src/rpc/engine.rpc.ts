@@ -2,6 +2,7 @@ import { Controller, UseFilters } from '@nestjs/common';
 import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { BusErrors, type EngineEvents, type EngineRpc as Contract } from '@grove/rpc';
 import { ActionRunner } from '../runner/action-runner';
+import { NodeAdoption } from '../queries/node-adoption';
 import { NodeDetails } from '../queries/node-details';
 import { PolicyValidation } from '../queries/policy-validation';
 import { ProfileValidation } from '../queries/profile-validation';
@@ -18,6 +19,7 @@ export class EngineRpc {
     private readonly details: NodeDetails,
     private readonly validation: ProfileValidation,
     private readonly policyValidation: PolicyValidation,
+    private readonly adoption: NodeAdoption,
   ) {}
 
   /** Work queue: resolves when the action's step ended, which is when the message is acknowledged. */
@@ -39,6 +41,17 @@ export class EngineRpc {
   @MessagePattern('nodes.details')
   async nodesDetails(@Payload() req: Contract['nodes.details']['req']): Promise<Contract['nodes.details']['res']> {
     return { details: await this.details.many(req.scope, req.nodeIds) };
+  }
+
+  @MessagePattern('node.adopt-preview')
+  adoptPreview(@Payload() req: Contract['node.adopt-preview']['req']): Promise<Contract['node.adopt-preview']['res']> {
+    return this.adoption.preview(req);
+  }
+
+  @MessagePattern('node.adopt')
+  async adopt(@Payload() req: Contract['node.adopt']['req']): Promise<Contract['node.adopt']['res']> {
+    await this.adoption.tag(req.nodeId);
+    return { tagged: true };
   }
 
   @MessagePattern('profile.validate')

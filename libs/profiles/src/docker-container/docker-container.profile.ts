@@ -1,4 +1,5 @@
 import { defineProfileType, type ProfileType } from '../profile-type';
+import { adoptContainer } from './adopt-container';
 import { recreateOnly } from '../recreate';
 import {
   checkContainer,
@@ -47,6 +48,7 @@ export const dockerContainerProfile: ProfileType<DockerContainerProps> = defineP
   // and Senlin does nothing here either.
   join: async () => {},
   leave: async () => {},
+  adopt: adoptContainer,
   operation: runContainerOperation,
   recover: (ctx, node, props, req) => recreateOnly(dockerContainerProfile, ctx, node, props, req),
 });

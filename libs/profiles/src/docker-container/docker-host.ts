@@ -91,8 +91,8 @@ export const recordedHost = (node: ProfileNode): ContainerHost | null => {
 /** Every host the spec allows, with its Docker driver; hosts whose address cannot be found are skipped. */
 export async function candidateHosts(
   ctx: ProfileContext,
-  node: ProfileNode,
-  props: DockerContainerProps,
+  node: Pick<ProfileNode, 'project'>,
+  props: Pick<DockerContainerProps, 'host_node' | 'host_cluster' | 'port'>,
 ): Promise<{ host: ContainerHost; docker: ContainerDriver }[]> {
   let hosts: HostNode[];
   if (props.host_node) {

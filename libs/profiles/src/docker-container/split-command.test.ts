@@ -1,5 +1,5 @@
 import { SpecError } from '@grove/core';
-import { splitCommand } from './split-command';
+import { joinCommand, splitCommand } from './split-command';
 
 describe('splitCommand', () => {
   it('splits on blanks like a shell', () => {
@@ -14,5 +14,18 @@ describe('splitCommand', () => {
 
   it('refuses an unclosed quote', () => {
     expect(() => splitCommand("echo 'hi")).toThrow(SpecError);
+  });
+});
+
+describe('joinCommand', () => {
+  it('leaves plain words alone and quotes the rest so that they split back unchanged', () => {
+    expect(joinCommand(['nginx', '-g', 'daemon off;'])).toBe("nginx -g 'daemon off;'");
+    for (const words of [
+      ['sh', '-c', 'echo $HOME && sleep 1'],
+      ['echo', "it's", '', 'a"b', 'back\\slash', 'tab\there'],
+      [],
+    ]) {
+      expect(splitCommand(joinCommand(words))).toEqual(words);
+    }
   });
 });

@@ -38,3 +38,11 @@ export function splitCommand(line: string): string[] {
   if (inWord) words.push(word);
   return words;
 }
+
+/** Words a shell passes through as they are; anything else is single-quoted. */
+const PLAIN = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** The inverse of splitCommand: a command line that splits back into exactly these words. */
+export function joinCommand(words: readonly string[]): string {
+  return words.map((w) => (PLAIN.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+}

@@ -1,4 +1,5 @@
 import { defineProfileType, ProfileError, type ProfileType } from '../profile-type';
+import { adoptStack } from './adopt-stack';
 import { recreateOnly } from '../recreate';
 import {
   checkHeatStackProperties,
@@ -38,6 +39,7 @@ export const heatStackProfile: ProfileType<HeatStackProps> = defineProfileType<H
   details: (ctx, node) => stackDetailsOf(ctx, node),
   join: (ctx, node, props, clusterId, index) => retagStack(ctx, { ...node, clusterId, index }, props),
   leave: (ctx, node, props) => retagStack(ctx, { ...node, clusterId: null, index: -1 }, props),
+  adopt: adoptStack,
   async operation(ctx, node, _props, name) {
     if (name !== 'abandon') {
       throw new ProfileError(

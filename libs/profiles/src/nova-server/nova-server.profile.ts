@@ -1,4 +1,5 @@
 import { defineProfileType, ProfileError } from '../profile-type';
+import { adoptServer } from './adopt-server';
 import { createServer, findServers, NOVA_TIMEOUT_MS, validateServerSpec } from './create-server';
 import { NOVA_SERVER_OPERATIONS, NOVA_SERVER_PROPERTIES, type NovaServerProps } from './nova-server.properties';
 import { checkServer, deleteServer, serverDetails, tagServer, untagServer } from './server-lifecycle';
@@ -24,6 +25,7 @@ export const novaServerProfile = defineProfileType<NovaServerProps>({
   details: (ctx, node) => serverDetails(ctx, node),
   join: (ctx, node, _props, clusterId, index) => tagServer(ctx, node, clusterId, index),
   leave: (ctx, node) => untagServer(ctx, node),
+  adopt: adoptServer,
   operation: runServerOperation,
 
   async recover(ctx, node, props, req) {

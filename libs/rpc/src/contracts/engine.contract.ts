@@ -17,6 +17,37 @@ export interface EngineRpc {
   'profile.validate': { req: { spec: Record<string, unknown>; project?: string }; res: { valid: true } };
   /** Deep validation of a policy spec against the cloud (regions, zones, an adopted load balancer exist). */
   'policy.validate': { req: { spec: Record<string, unknown> }; res: { valid: true } };
+  /**
+   * Reads an existing cloud resource and describes it as a profile spec of `type` (a type key,
+   * `os.nova.server-1.0`), the overrides laid on top and the result checked as profile create
+   * checks a spec (Senlin's node_adopt_preview). Nothing is written anywhere. `node_preview` is
+   * what `POST /v1/nodes/adopt-preview` shows; the rest is what `POST /v1/nodes/adopt` records.
+   */
+  'node.adopt-preview': {
+    req: {
+      /** The project the node is for (a container's host is looked up there). */
+      project: string;
+      identity: string;
+      type: string;
+      overrides?: Record<string, unknown> | null;
+    };
+    res: {
+      node_preview: { type: string; version: string; properties: Record<string, unknown> };
+      /** The resource's id, which `identity` may have named another way (a stack's name). */
+      physical_id: string;
+      /** The new node's `data`, as a create would have recorded it. */
+      data: Record<string, unknown>;
+      /** Nodes the resource lives on (a container's host): they list the new node in `dependents.nodes`. */
+      depends_on: string[];
+      /** The node the resource is already tagged as (`cluster_node_id`), if any. */
+      tagged_node: string | null;
+    };
+  };
+  /**
+   * Tags the resource of a node the api has just recorded for an adoption with the node's id, as
+   * a create tags what it makes. Fails when the resource cannot be tagged.
+   */
+  'node.adopt': { req: { nodeId: string }; res: { tagged: true } };
   /** Details of several nodes at once, for collect paths that mention `details`. */
   'nodes.details': {
     req: { scope: Scope; nodeIds: string[] };

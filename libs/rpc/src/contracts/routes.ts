@@ -17,6 +17,8 @@ export interface Route {
 export const ROUTES: Record<EngineRpcMethod | EngineEventName, Route> = {
   'node.details': { role: 'engine', delivery: 'rpc' },
   'nodes.details': { role: 'engine', delivery: 'rpc' },
+  'node.adopt-preview': { role: 'engine', delivery: 'rpc' },
+  'node.adopt': { role: 'engine', delivery: 'rpc' },
   'profile.validate': { role: 'engine', delivery: 'rpc' },
   'policy.validate': { role: 'engine', delivery: 'rpc' },
   'action.start': { role: 'engine', delivery: 'work' },
