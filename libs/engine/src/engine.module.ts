@@ -14,6 +14,7 @@ import { PolicyPortsFactory } from './ports/policy-ports';
 import { ProfileContexts, Profiles } from './ports/profiles';
 import { NodeAdoption } from './queries/node-adoption';
 import { NodeDetails } from './queries/node-details';
+import { ActionPreview } from './queries/action-preview';
 import { PolicyValidation } from './queries/policy-validation';
 import { ProfileValidation } from './queries/profile-validation';
 import { DeadEngineRecovery } from './recovery/dead-engine-recovery';
@@ -99,6 +100,7 @@ export class EngineModule {
         NodeAdoption,
         ProfileValidation,
         PolicyValidation,
+        ActionPreview,
         DeadEngineRecovery,
         Scanner,
         EngineLifecycle,

@@ -10,7 +10,7 @@ import {
   type ApiConfig,
   type RequestContext,
 } from '@grove/core';
-import { ActionEntity, ActionRepository, LockRepository } from '@grove/db';
+import { ActionRepository, LockRepository, newAction, type ActionEntity } from '@grove/db';
 import { API_CONFIG } from '../http/request-context.middleware';
 
 export interface UserAction {
@@ -37,28 +37,16 @@ export class ActionFactory {
 
   /** A READY action for a user's request, named as Senlin names them (`cluster_scale_out_1a2b3c4d`). */
   build(ctx: RequestContext, u: UserAction): ActionEntity {
-    const now = new Date();
-    return Object.assign(new ActionEntity(), {
+    return newAction({
       id: newId(),
       name: u.name ?? `${u.action.toLowerCase()}_${shortId(u.target)}`,
       clusterId: u.clusterId,
       target: u.target,
       action: u.action,
       cause: CAUSE_RPC,
-      owner: null,
-      interval: -1,
-      startTime: null,
-      endTime: null,
       timeout: u.timeout,
-      status: 'READY',
       statusReason: 'Action is ready to run',
-      control: null,
-      step: null,
-      awaiting: [],
-      retries: 0,
       inputs: u.inputs ?? {},
-      outputs: {},
-      data: {},
       context: {
         requestId: ctx.requestId,
         userId: ctx.userId,
@@ -70,9 +58,7 @@ export class ActionFactory {
       userId: ctx.userId,
       project: ctx.projectId,
       domain: ctx.domainId,
-      createdAt: now,
-      updatedAt: now,
-    } satisfies ActionEntity);
+    });
   }
 
   /**

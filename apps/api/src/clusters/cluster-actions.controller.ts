@@ -25,9 +25,13 @@ export class ClusterActionsController {
     @Param('id') id: string,
     @Body() body: unknown,
   ) {
-    const actionId = await this.actions.act(req.ctx, req.apiVersion, id, body);
-    locateAction(req, res, actionId, this.cfg.API_PUBLIC_URL);
-    return { action: actionId };
+    const done = await this.actions.act(req.ctx, req.apiVersion, id, body);
+    if ('preview' in done) {
+      res.status(200);
+      return { preview: done.preview };
+    }
+    locateAction(req, res, done.actionId, this.cfg.API_PUBLIC_URL);
+    return { action: done.actionId };
   }
 
   @Post(':id/ops')

@@ -36,7 +36,7 @@ import { EngineClient } from '@grove/rpc';
 import { recoverInputs } from '../actions/recover-params';
 import { atLeast, GROVE_EXTENSIONS, versionString, type ApiVersion } from '../http/microversion';
 import { API_CONFIG } from '../http/request-context.middleware';
-import { parseBool, pyRepr, validateBody } from '../http/senlin-validators';
+import { parseBool, pyRepr, unrecognizedBool, validateBody } from '../http/senlin-validators';
 import { isMap, singleVerb } from '../http/verb-body';
 import {
   AddNodesData,
@@ -50,7 +50,7 @@ import {
   ResizeData,
   ScaleData,
 } from './cluster-actions.dto';
-import { ClustersService } from './clusters.service';
+import { ClustersService, isPreviewing, previewing } from './clusters.service';
 
 type Verb = (ctx: RequestContext, v: ApiVersion, identity: string, data: Record<string, unknown>) => Promise<string>;
 
@@ -104,13 +104,43 @@ export class ClusterActionsService {
     private readonly engine: EngineClient,
   ) {}
 
-  /** Runs the one verb of the body; returns the id of the action it made. */
-  async act(ctx: RequestContext, v: ApiVersion, identity: string, body: unknown): Promise<string> {
+  /**
+   * Runs the one verb of the body; returns the id of the action it made. From 1.15 the verb's map
+   * may ask for `"preview": true` (Grove): then the same checks run and the answer is what the
+   * action would do, with nothing changed.
+   */
+  async act(
+    ctx: RequestContext,
+    v: ApiVersion,
+    identity: string,
+    body: unknown,
+  ): Promise<{ actionId: string } | { preview: Record<string, unknown> }> {
     const [name, data] = singleVerb(body, { none: 'No action specified', many: 'Multiple actions specified' });
     const verb = this.verbs.get(name);
     if (!verb) throw new HTTPBadRequest(`Unrecognized action '${name}' specified`);
     if (!isMap(data)) throw new HTTPBadRequest('The data provided is not a map');
-    return verb(ctx, v, identity, data);
+    if (!atLeast(v, GROVE_EXTENSIONS) || data.preview === undefined)
+      return { actionId: await verb(ctx, v, identity, data) };
+    const wanted = parseBool(data.preview);
+    if (wanted === undefined) throw new HTTPBadRequest(unrecognizedBool(data.preview));
+    const rest = Object.fromEntries(Object.entries(data).filter(([k]) => k !== 'preview'));
+    if (!wanted) return { actionId: await verb(ctx, v, identity, rest) };
+    return { preview: await this.preview(ctx, () => verb(ctx, v, identity, rest)) };
+  }
+
+  /** What the request `run` makes would do: the engine decides it exactly as for the real action. */
+  async preview(ctx: RequestContext, run: () => Promise<unknown>): Promise<Record<string, unknown>> {
+    const { asked } = await previewing(run);
+    // complete_lifecycle makes no action: there is nothing to preview beyond its checks.
+    if (!asked) return { result: 'OK' };
+    const { preview } = await this.engine.call('action.preview', {
+      clusterId: asked.cluster.id,
+      action: asked.action,
+      inputs: asked.inputs,
+      project: asked.cluster.project,
+      userId: ctx.userId,
+    });
+    return preview;
   }
 
   private async addNodes(ctx: RequestContext, identity: string, data: Record<string, unknown>): Promise<string> {
@@ -361,7 +391,7 @@ export class ClusterActionsService {
     await this.clusters.get(ctx, identity);
     const held = await this.actions.getById(req.lifecycle_action_token);
     if (!held) throw new ResourceNotFound('action', req.lifecycle_action_token);
-    if (await this.actions.completeLifecycle(held.id)) this.engine.announceLater([held.id]);
+    if (!isPreviewing() && (await this.actions.completeLifecycle(held.id))) this.engine.announceLater([held.id]);
     return held.id;
   }
 

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
@@ -31,6 +32,24 @@ import { toClusterView } from './clusters.view';
 import type { ClusterCreate, ClusterUpdate } from './clusters.dto';
 
 export type ClusterView = ReturnType<typeof toClusterView>;
+
+/** The action a request would make, collected by previewing() instead of being stored. */
+export interface PreviewAsked {
+  asked?: { cluster: ClusterEntity; action: UserAction['action']; inputs: Record<string, unknown> };
+}
+
+/** The request being previewed, if any (one store per request, whatever it awaits meanwhile). */
+const PREVIEWS = new AsyncLocalStorage<PreviewAsked>();
+
+/** Whether the current request is a preview, for the few verbs that change something without an action. */
+export const isPreviewing = (): boolean => PREVIEWS.getStore() !== undefined;
+
+/** Runs `f` so that the action it would make is collected into the returned object, never stored. */
+export async function previewing(f: () => Promise<unknown>): Promise<PreviewAsked> {
+  const store: PreviewAsked = {};
+  await PREVIEWS.run(store, f);
+  return store;
+}
 
 @Injectable()
 export class ClustersService {
@@ -187,6 +206,8 @@ export class ClustersService {
   /**
    * Records a user's action on a cluster: the cluster row is locked for the transaction, so the
    * conflict check and the insert cannot interleave with another request's, then it is announced.
+   * Inside previewing(), it checks the same way, in a transaction it rolls back, and hands the
+   * would-be action to the preview instead (Grove, 1.15).
    */
   async act(
     ctx: RequestContext,
@@ -195,6 +216,12 @@ export class ClustersService {
     force = false,
     extra?: (em: EntityManager) => Promise<void>,
   ): Promise<string> {
+    const preview = PREVIEWS.getStore();
+    if (preview) {
+      await this.wouldAct(cluster, a.action, force, extra);
+      preview.asked = { cluster, action: a.action, inputs: a.inputs ?? {} };
+      return '';
+    }
     const action = this.factory.build(ctx, {
       ...a,
       target: cluster.id,
@@ -209,5 +236,25 @@ export class ClustersService {
     });
     this.engine.announceLater([action.id]);
     return action.id;
+  }
+
+  /** act()'s checks (the 409s a real request would get), in a transaction rolled back: nothing is written. */
+  private async wouldAct(
+    cluster: ClusterEntity,
+    action: UserAction['action'],
+    force: boolean,
+    extra?: (em: EntityManager) => Promise<void>,
+  ): Promise<void> {
+    const rollback = new Error('preview rollback');
+    try {
+      await this.ds.transaction(async (em) => {
+        if (!(await this.clusters.lockRow(em, cluster.id))) throw new ResourceNotFound('cluster', cluster.id);
+        await this.factory.ensureFree(em, action, cluster.id, 'cluster', force);
+        await extra?.(em);
+        throw rollback;
+      });
+    } catch (e) {
+      if (e !== rollback) throw e;
+    }
   }
 }

@@ -63,3 +63,33 @@ export class DependencyEntity {
   @PrimaryColumn('uuid') depended!: string;
   @PrimaryColumn('uuid') dependent!: string;
 }
+
+/** What a new action row needs; everything else starts as a READY action that never ran. */
+export type NewAction = Pick<
+  ActionEntity,
+  'id' | 'name' | 'clusterId' | 'target' | 'action' | 'cause' | 'timeout' | 'context' | 'userId' | 'project' | 'domain'
+> &
+  Partial<ActionEntity>;
+
+/** An action row READY to run: the one builder of action rows. */
+export function newAction(o: NewAction): ActionEntity {
+  const now = new Date();
+  return Object.assign(new ActionEntity(), {
+    owner: null,
+    interval: -1,
+    startTime: null,
+    endTime: null,
+    status: 'READY',
+    statusReason: '',
+    control: null,
+    step: null,
+    awaiting: [],
+    retries: 0,
+    inputs: {},
+    outputs: {},
+    data: {},
+    createdAt: now,
+    updatedAt: now,
+    ...o,
+  } satisfies ActionEntity);
+}

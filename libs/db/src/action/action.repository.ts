@@ -252,7 +252,9 @@ export class ActionRepository {
 
   /** Id, name, target, status and reason of the given actions: how a parent reads its children's outcomes. */
   async outcomes(ids: readonly string[]): Promise<ActionEntity[]> {
-    return this.getByIds(ids);
+    // In the order they were spawned, so outputs list nodes in the order the action chose them.
+    const at = new Map(ids.map((id, i) => [id, i]));
+    return (await this.getByIds(ids)).sort((a, b) => at.get(a.id)! - at.get(b.id)!);
   }
 
   /** For views: the children each action still waits for, and the parents waiting for it. */

@@ -15,6 +15,7 @@ import { ClusterScaleInHandler } from './cluster/cluster-scale-in.handler';
 import { ClusterScaleOutHandler } from './cluster/cluster-scale-out.handler';
 import { ClusterUpdateHandler } from './cluster/cluster-update.handler';
 import { Membership } from './cluster/membership';
+import { MembershipPlanner } from './cluster/membership-plan';
 import { NodeCheckHandler } from './node/node-check.handler';
 import { NodeCreateHandler } from './node/node-create.handler';
 import { NodeDeleteHandler } from './node/node-delete.handler';
@@ -52,4 +53,4 @@ export const ACTION_HANDLERS = [
 ];
 
 /** Helpers the handlers share. */
-export const ACTION_HELPERS = [Membership, PolicyBindings];
+export const ACTION_HELPERS = [Membership, MembershipPlanner, PolicyBindings];

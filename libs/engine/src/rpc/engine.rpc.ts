@@ -4,6 +4,7 @@ import { BusErrors, type EngineEvents, type EngineRpc as Contract } from '@grove
 import { ActionRunner } from '../runner/action-runner';
 import { NodeAdoption } from '../queries/node-adoption';
 import { NodeDetails } from '../queries/node-details';
+import { ActionPreview } from '../queries/action-preview';
 import { PolicyValidation } from '../queries/policy-validation';
 import { ProfileValidation } from '../queries/profile-validation';
 
@@ -20,6 +21,7 @@ export class EngineRpc {
     private readonly validation: ProfileValidation,
     private readonly policyValidation: PolicyValidation,
     private readonly adoption: NodeAdoption,
+    private readonly previews: ActionPreview,
   ) {}
 
   /** Work queue: resolves when the action's step ended, which is when the message is acknowledged. */
@@ -58,6 +60,11 @@ export class EngineRpc {
   async validate(@Payload() req: Contract['profile.validate']['req']): Promise<Contract['profile.validate']['res']> {
     await this.validation.validate(req.spec, req.project);
     return { valid: true };
+  }
+
+  @MessagePattern('action.preview')
+  async preview(@Payload() req: Contract['action.preview']['req']): Promise<Contract['action.preview']['res']> {
+    return { preview: await this.previews.preview(req) };
   }
 
   @MessagePattern('policy.validate')

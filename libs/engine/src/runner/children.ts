@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CAUSE_DERIVED, newId, shortId, type ActionCause, type NodeActionName } from '@grove/core';
-import { ActionEntity, ActionRepository, EventRepository, NodeRepository, type NodeEntity } from '@grove/db';
+import {
+  ActionRepository,
+  EventRepository,
+  newAction,
+  NodeRepository,
+  type ActionEntity,
+  type NodeEntity,
+} from '@grove/db';
 import { EngineClient } from '@grove/rpc';
 import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
 import type { ActionContext } from './action-context';
@@ -65,34 +72,27 @@ export class Children {
   async spawnChildren(parent: ActionContext, plan: SpawnPlan): Promise<{ result: ActionResult; ids: string[] }> {
     const p = parent.action;
     const now = new Date();
-    const children = plan.children.map((c): ActionEntity => ({
-      id: newId(),
-      name: c.name ?? childName(c.action, c.target),
-      clusterId: p.clusterId,
-      target: c.target,
-      action: c.action,
-      cause: c.cause ?? CAUSE_DERIVED,
-      owner: null,
-      interval: -1,
-      startTime: null,
-      endTime: null,
-      timeout: p.timeout,
-      status: c.heldUntil ? 'WAITING_LIFECYCLE_COMPLETION' : c.after?.length ? 'WAITING' : 'READY',
-      statusReason: c.heldUntil ? 'Waiting for the lifecycle hook to complete.' : '',
-      control: null,
-      step: null,
-      awaiting: [],
-      retries: 0,
-      inputs: c.inputs ?? {},
-      outputs: {},
-      data: c.heldUntil ? { lifecycle: { deadline: c.heldUntil.toISOString() } } : {},
-      context: p.context,
-      userId: p.userId,
-      project: p.project,
-      domain: p.domain,
-      createdAt: now,
-      updatedAt: now,
-    }));
+    const children = plan.children.map((c): ActionEntity =>
+      newAction({
+        id: newId(),
+        name: c.name ?? childName(c.action, c.target),
+        clusterId: p.clusterId,
+        target: c.target,
+        action: c.action,
+        cause: c.cause ?? CAUSE_DERIVED,
+        timeout: p.timeout,
+        status: c.heldUntil ? 'WAITING_LIFECYCLE_COMPLETION' : c.after?.length ? 'WAITING' : 'READY',
+        statusReason: c.heldUntil ? 'Waiting for the lifecycle hook to complete.' : '',
+        inputs: c.inputs ?? {},
+        data: c.heldUntil ? { lifecycle: { deadline: c.heldUntil.toISOString() } } : {},
+        context: p.context,
+        userId: p.userId,
+        project: p.project,
+        domain: p.domain,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
     const deps = children.flatMap((child, i) => [
       { depended: child.id, dependent: p.id },
       ...(plan.children[i].after ?? []).map((j) => ({ depended: children[j].id, dependent: child.id })),

@@ -19,6 +19,7 @@ import {
   type PolicyContext,
   type PolicyEffects,
   type PolicyNode,
+  type PolicyPorts,
   type PolicyType,
 } from '@grove/policies';
 import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
@@ -36,6 +37,8 @@ export const CHECK_OK = { status: 'OK', reason: 'Completed policy checking.' } a
 export interface PolicyCheck {
   /** Null when every policy allowed the action; else "Failed policy '<name>': <reason>". */
   veto: string | null;
+  /** The policy that vetoed, and its own reason. */
+  vetoedBy?: { policyId: string; policyName: string; reason: string };
   data: Record<string, unknown>;
   /** Whether any policy ran (when none did, nothing was written). */
   ran: boolean;
@@ -120,46 +123,31 @@ export class PolicyRunner {
     const cluster = await this.policyCluster(s.cluster);
     const node = s.node ? (cluster.members.find((m) => m.id === s.node!.id) ?? (await this.policyNode(s.node))) : null;
     const ports = this.ports.for(await this.profiles.load(s.cluster.profileId), o.preview ?? false);
-    const random = seededRandom(`${s.action.id}:${phase}`);
+    // Seeded by what the choice is about, not by the action's id: a retried action, and a preview
+    // of it on the same members, make the same RANDOM choices.
+    const random = seededRandom(
+      `${s.cluster.id}:${s.action.action}:${phase}:${cluster.members.map((m) => m.id).join(',')}`,
+    );
     const effects: { loaded: Loaded; effects: PolicyEffects }[] = [];
     let veto: string | null = null;
+    let vetoedBy: PolicyCheck['vetoedBy'];
     for (const l of loaded) {
-      const ctx: PolicyContext<object> = {
-        action: {
-          id: s.action.id,
-          name: s.action.action,
-          cause: s.action.cause,
-          target: s.action.target,
-          inputs: s.action.inputs,
-          data: { ...data },
-          outcome: s.outcome,
-        },
-        cluster,
-        node,
-        props: l.props,
-        binding: l.binding,
-        now: new Date(),
-        preview: o.preview ?? false,
-        ports,
-        signal: o.signal,
-        deadline: o.deadline,
-        limits: { maxNodesPerCluster: this.o.config.MAX_NODES_PER_CLUSTER },
-        random,
-      };
+      const ctx = this.context(l, s, { cluster, node, ports, random, data, preview: o.preview ?? false }, o);
       const hook = phase === 'before' ? l.type.before : l.type.after;
       const decision = await hook!.call(l.type, ctx);
       if (decision.effects) effects.push({ loaded: l, effects: decision.effects });
       if (decision.kind === 'veto') {
         veto = `Failed policy '${l.bound.policy.name}': ${decision.reason}`;
+        vetoedBy = { policyId: l.bound.policy.id, policyName: l.bound.policy.name, reason: decision.reason };
         break;
       }
       Object.assign(data, decision.data ?? {});
     }
     Object.assign(data, veto ? { status: 'ERROR', reason: veto } : CHECK_OK);
-    if (o.preview) return { veto, data, ran: true };
+    if (o.preview) return { veto, vetoedBy, data, ran: true };
 
     const write = (em: EntityManager) => this.applyAll(s.action, effects, em);
-    if (phase === 'after') return { veto, data, ran: true, effects: write };
+    if (phase === 'after') return { veto, vetoedBy, data, ran: true, effects: write };
     await this.ds.transaction(async (em) => {
       await em.query(`UPDATE action SET data = $2::jsonb, updated_at = now() WHERE id = $1`, [
         s.action.id,
@@ -168,7 +156,73 @@ export class PolicyRunner {
       const written = await write(em);
       if (written.length) await this.eventRepo.insert(written, em);
     });
-    return { veto, data, ran: true };
+    return { veto, vetoedBy, data, ran: true };
+  }
+
+  /**
+   * Preview only: what the AFTER policies would do once the action made its change (`plan`),
+   * as each describes it (PolicyType.describeAfter), merged.
+   */
+  async describeAfter(
+    s: PolicySubject,
+    plan: { added: number; removed: readonly string[] },
+    o: PolicyRunOptions,
+  ): Promise<Record<string, unknown>> {
+    const all = await this.bindings.forCluster(s.cluster.id, { enabled: true });
+    const loaded = all.map((b) => this.load(b)).filter((l) => targets(l.type, 'after', s.action.action));
+    const described = loaded.filter((l) => l.type.describeAfter);
+    if (!described.length) return {};
+    const cluster = await this.policyCluster(s.cluster);
+    const ports = this.ports.for(await this.profiles.load(s.cluster.profileId), true);
+    const out: Record<string, unknown> = {};
+    for (const l of described) {
+      const ctx = this.context(
+        l,
+        { ...s, outcome: undefined },
+        { cluster, node: null, ports, random: () => 0.5, data: s.action.data, preview: true },
+        o,
+      );
+      Object.assign(out, l.type.describeAfter!(ctx, plan));
+    }
+    return out;
+  }
+
+  /** What one hook sees. `data` is the action's data with the decisions of the policies before it. */
+  private context(
+    l: Loaded,
+    s: PolicySubject,
+    c: {
+      cluster: PolicyCluster;
+      node: PolicyNode | null;
+      ports: PolicyPorts;
+      random: () => number;
+      data: Record<string, unknown>;
+      preview: boolean;
+    },
+    o: PolicyRunOptions,
+  ): PolicyContext<object> {
+    return {
+      action: {
+        id: s.action.id,
+        name: s.action.action,
+        cause: s.action.cause,
+        target: s.action.target,
+        inputs: s.action.inputs,
+        data: { ...c.data },
+        outcome: s.outcome,
+      },
+      cluster: c.cluster,
+      node: c.node,
+      props: l.props,
+      binding: l.binding,
+      now: new Date(),
+      preview: c.preview,
+      ports: c.ports,
+      signal: o.signal,
+      deadline: o.deadline,
+      limits: { maxNodesPerCluster: this.o.config.MAX_NODES_PER_CLUSTER },
+      random: c.random,
+    };
   }
 
   /** A policy spec's type and properties; specs never change, so this cannot fail for a stored policy. */

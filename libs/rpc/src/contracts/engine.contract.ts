@@ -48,6 +48,20 @@ export interface EngineRpc {
    * a create tags what it makes. Fails when the resource cannot be tagged.
    */
   'node.adopt': { req: { nodeId: string }; res: { tagged: true } };
+  /**
+   * Grove (1.15): what a cluster action would do, decided exactly as the real one would (its
+   * policies BEFORE, then its membership plan) but with nothing changed anywhere.
+   */
+  'action.preview': {
+    req: {
+      clusterId: string;
+      action: string;
+      inputs: Record<string, unknown>;
+      project: string;
+      userId: string;
+    };
+    res: { preview: Record<string, unknown> };
+  };
   /** Details of several nodes at once, for collect paths that mention `details`. */
   'nodes.details': {
     req: { scope: Scope; nodeIds: string[] };

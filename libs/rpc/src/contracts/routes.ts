@@ -21,6 +21,7 @@ export const ROUTES: Record<EngineRpcMethod | EngineEventName, Route> = {
   'node.adopt': { role: 'engine', delivery: 'rpc' },
   'profile.validate': { role: 'engine', delivery: 'rpc' },
   'policy.validate': { role: 'engine', delivery: 'rpc' },
+  'action.preview': { role: 'engine', delivery: 'rpc' },
   'action.start': { role: 'engine', delivery: 'work' },
   'action.cancel': { role: 'engine', delivery: 'broadcast' },
 };
