@@ -10,7 +10,7 @@ import {
 } from '@grove/core';
 import { ClusterRepository, newAction, NodeRepository, type ActionEntity } from '@grove/db';
 import type { EngineRpc } from '@grove/rpc';
-import { MembershipPlanner } from '../actions/cluster/membership-plan';
+import { MembershipPlanner, type PlannedAction } from '../actions/cluster/membership-plan';
 import { PolicyRunner } from '../runner/policy-runner';
 
 const PREVIEW_TIMEOUT_MS = 20_000;
@@ -62,7 +62,8 @@ export class ActionPreview {
     if (!PLANNED.includes(req.action)) {
       return { ...out, result: 'OK', ...this.membership(req.action, req.inputs), data: before.data };
     }
-    const plan = await this.planner.plan(action, cluster);
+    // The api checked the inputs as for the real request, so they are the planned action's own.
+    const plan = await this.planner.plan(action as unknown as PlannedAction, cluster);
     if (plan.kind === 'refused')
       return { ...out, result: 'REFUSED', reason: plan.reason, vetoed_by: null, data: before.data };
     const added = plan.kind === 'grow' ? plan.count : 0;

@@ -7,7 +7,10 @@ import {
   ROOT_LOGGER,
   shortId,
   sleep,
+  type ActionName,
+  type ClusterActionName,
   type Logger,
+  type NodeActionName,
 } from '@grove/core';
 import {
   ActionRepository,
@@ -24,7 +27,7 @@ import { EngineClient } from '@grove/rpc';
 import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
 import { clusterObject, events, nodeObject, type EventObject } from '../events/event-writer';
 import { recordActionEnd } from '../metrics/engine-metrics';
-import type { ActionContext, ClusterActionContext, Interrupt, NodeActionContext } from './action-context';
+import type { ActionContext, ClusterActionContext, Interrupt, NodeActionContext, TypedAction } from './action-context';
 import { ActionResult, type Effects } from './action-result';
 import { BatchedWrites } from './batched-writes';
 import { HandlerRegistry } from './handler-registry';
@@ -175,7 +178,6 @@ export class ActionRunner {
 
     phase.name = 'load';
     const base = {
-      action,
       step: action.step,
       children: action.step ? await this.actions.outcomes(action.awaiting) : [],
       interrupt,
@@ -183,7 +185,7 @@ export class ActionRunner {
       deadline,
       log,
       engineId: this.o.engineId,
-    } satisfies ActionContext;
+    } satisfies Omit<ActionContext, 'action'>;
 
     const handler = this.registry.get(action.action);
     const o = { signal, deadline };
@@ -193,7 +195,7 @@ export class ActionRunner {
       setTarget(clusterObject(c));
       if (action.step === null)
         await this.batched.insertEvent(events.phase(action, clusterObject(c), 'start', shortId(action.id)));
-      const ctx: ClusterActionContext = { ...base, cluster: c };
+      const ctx: ClusterActionContext = { ...base, action: typed<ClusterActionName>(action), cluster: c };
       return this.aroundPolicies(
         action,
         { cluster: c, node: null, before: action.step === null, after: true },
@@ -210,7 +212,7 @@ export class ActionRunner {
     }
     setTarget(nodeObject(n));
     await this.batched.insertEvent(events.phase(action, nodeObject(n), 'start', shortId(action.id)));
-    const ctx: NodeActionContext = { ...base, node: n };
+    const ctx: NodeActionContext = { ...base, step: null, action: typed<NodeActionName>(action), node: n };
     const user = action.cause === CAUSE_RPC;
     const hooked = action.cause === CAUSE_DERIVED_LIFECYCLE;
     const memberOf = n.clusterId && (user || hooked) ? await this.clusters.getById(n.clusterId) : null;
@@ -370,6 +372,12 @@ export class ActionRunner {
     return [...new Set(rest)];
   }
 }
+
+/**
+ * The row with its inputs typed by its name: the api and parent actions wrote them per ActionInputs,
+ * so this is the one place that takes that on trust.
+ */
+const typed = <N extends ActionName>(a: ActionEntity) => a as unknown as TypedAction<N>;
 
 /** Both writes, in order, in the one transaction of the action's end. */
 function composeEffects(a: Effects | undefined, b: Effects | undefined): Effects | undefined {

@@ -1,6 +1,12 @@
 import { Injectable, type OnModuleInit, SetMetadata } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { ACTION_NAMES, type ActionName, isClusterAction } from '@grove/core';
+import {
+  ACTION_NAMES,
+  type ActionName,
+  type ClusterActionName,
+  isClusterAction,
+  type NodeActionName,
+} from '@grove/core';
 import type { ActionResult } from './action-result';
 import type { ActionContext, ClusterActionContext, NodeActionContext } from './action-context';
 
@@ -12,8 +18,12 @@ export const HandlesAction = (name: ActionName) => SetMetadata(HANDLES, name);
 export interface ActionHandler<C extends ActionContext = ActionContext> {
   run(ctx: C): Promise<ActionResult>;
 }
-export type ClusterActionHandler = ActionHandler<ClusterActionContext>;
-export type NodeActionHandler = ActionHandler<NodeActionContext>;
+/** A cluster action's handler; `S` names the steps it resumes at (`'nodes-created' | 'nodes-deleted'`). */
+export type ClusterActionHandler<
+  N extends ClusterActionName = ClusterActionName,
+  S extends string = string,
+> = ActionHandler<ClusterActionContext<N, S>>;
+export type NodeActionHandler<N extends NodeActionName = NodeActionName> = ActionHandler<NodeActionContext<N>>;
 
 /** Finds every @HandlesAction class and refuses to boot on a name with no handler or two (IM JobRepository.setup). */
 @Injectable()

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { ActionInputs } from '@grove/core';
 import { ClusterRepository, NodeRepository } from '@grove/db';
 import { Children } from '../../runner/children';
 import { HandlesAction, type ClusterActionHandler } from '../../runner/handler-registry';
@@ -13,9 +12,12 @@ import { childrenFailed, conclude, describeFailures } from './outcomes';
  * Makes orphan nodes members (NODE_JOIN each). The nodes are checked again under the cluster lock,
  * since they may have changed since the api looked; desired_capacity grows by the nodes that joined.
  */
+/** Where this action resumes after its children end. */
+type Step = 'nodes-joined';
+
 @Injectable()
 @HandlesAction('CLUSTER_ADD_NODES')
-export class ClusterAddNodesHandler implements ClusterActionHandler {
+export class ClusterAddNodesHandler implements ClusterActionHandler<'CLUSTER_ADD_NODES', Step> {
   constructor(
     private readonly clusters: ClusterRepository,
     private readonly nodes: NodeRepository,
@@ -23,7 +25,7 @@ export class ClusterAddNodesHandler implements ClusterActionHandler {
     private readonly members: Membership,
   ) {}
 
-  async run(ctx: ClusterActionContext): Promise<ActionResult> {
+  async run(ctx: ClusterActionContext<'CLUSTER_ADD_NODES', Step>): Promise<ActionResult> {
     const { action, cluster } = ctx;
     if (ctx.step !== null) {
       const joined = succeededTargets(ctx.children);
@@ -43,7 +45,7 @@ export class ClusterAddNodesHandler implements ClusterActionHandler {
       });
     }
 
-    const ids = (action.inputs as Partial<ActionInputs['CLUSTER_ADD_NODES']>).nodes ?? [];
+    const ids = action.inputs.nodes ?? [];
     const found = new Map((await this.nodes.getByIds(ids)).map((n) => [n.id, n]));
     const errors: string[] = [];
     for (const id of ids) {

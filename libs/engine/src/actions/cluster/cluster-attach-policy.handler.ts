@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { ActionInputs } from '@grove/core';
 import type { ClusterActionContext } from '../../runner/action-context';
 import type { ActionResult } from '../../runner/action-result';
 import { HandlesAction, type ClusterActionHandler } from '../../runner/handler-registry';
@@ -8,11 +7,11 @@ import { PolicyBindings } from './policy-bindings';
 /** Attaches a policy: its attach hook, then the binding (priority from the policy type). */
 @Injectable()
 @HandlesAction('CLUSTER_ATTACH_POLICY')
-export class ClusterAttachPolicyHandler implements ClusterActionHandler {
+export class ClusterAttachPolicyHandler implements ClusterActionHandler<'CLUSTER_ATTACH_POLICY'> {
   constructor(private readonly bindings: PolicyBindings) {}
 
-  run(ctx: ClusterActionContext): Promise<ActionResult> {
-    const inputs = ctx.action.inputs as ActionInputs['CLUSTER_ATTACH_POLICY'];
+  run(ctx: ClusterActionContext<'CLUSTER_ATTACH_POLICY'>): Promise<ActionResult> {
+    const inputs = ctx.action.inputs;
     return this.bindings.attach(ctx, inputs.policy_id, inputs.enabled !== false);
   }
 }

@@ -11,9 +11,12 @@ import { isTrue } from './scaling';
 const OK = 'Cluster checking completed.';
 
 /** Checks every member against the cloud (NODE_CHECK each), then evaluates the cluster. */
+/** Where this action resumes after its children end. */
+type Step = 'nodes-checked';
+
 @Injectable()
 @HandlesAction('CLUSTER_CHECK')
-export class ClusterCheckHandler implements ClusterActionHandler {
+export class ClusterCheckHandler implements ClusterActionHandler<'CLUSTER_CHECK', Step> {
   constructor(
     private readonly clusters: ClusterRepository,
     private readonly nodes: NodeRepository,
@@ -21,7 +24,7 @@ export class ClusterCheckHandler implements ClusterActionHandler {
     private readonly children: Children,
   ) {}
 
-  async run(ctx: ClusterActionContext): Promise<ActionResult> {
+  async run(ctx: ClusterActionContext<'CLUSTER_CHECK', Step>): Promise<ActionResult> {
     const { action, cluster } = ctx;
     const evaluate: Effects = (em) => evaluateCluster(this.clusters, this.nodes, em, action, cluster, 'CLUSTER_CHECK');
     if (ctx.step !== null) {

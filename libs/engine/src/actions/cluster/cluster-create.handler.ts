@@ -10,14 +10,14 @@ import { childrenFailed, conclude, describeFailures } from './outcomes';
 /** Creates `desired_capacity` member nodes, one NODE_CREATE each, spread over every engine. */
 @Injectable()
 @HandlesAction('CLUSTER_CREATE')
-export class ClusterCreateHandler implements ClusterActionHandler {
+export class ClusterCreateHandler implements ClusterActionHandler<'CLUSTER_CREATE'> {
   constructor(
     private readonly clusters: ClusterRepository,
     private readonly nodes: NodeRepository,
     private readonly members: Membership,
   ) {}
 
-  async run(ctx: ClusterActionContext): Promise<ActionResult> {
+  async run(ctx: ClusterActionContext<'CLUSTER_CREATE'>): Promise<ActionResult> {
     const { action, cluster } = ctx;
     if (ctx.step === null) {
       const count = cluster.desiredCapacity;
@@ -35,7 +35,7 @@ export class ClusterCreateHandler implements ClusterActionHandler {
     );
   }
 
-  private finish(ctx: ClusterActionContext, added: string[], failure: string | null): ActionResult {
+  private finish(ctx: ClusterActionContext<'CLUSTER_CREATE'>, added: string[], failure: string | null): ActionResult {
     const { action, cluster } = ctx;
     const done = !failure && !ctx.interrupt;
     return conclude(ctx, {

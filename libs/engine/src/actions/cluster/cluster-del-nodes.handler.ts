@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { ActionInputs } from '@grove/core';
 import { ClusterRepository, NodeRepository } from '@grove/db';
 import { HandlesAction, type ClusterActionHandler } from '../../runner/handler-registry';
 import type { ClusterActionContext } from '../../runner/action-context';
@@ -18,16 +17,16 @@ const OK = 'Completed deleting nodes.';
  */
 @Injectable()
 @HandlesAction('CLUSTER_DEL_NODES')
-export class ClusterDelNodesHandler implements ClusterActionHandler {
+export class ClusterDelNodesHandler implements ClusterActionHandler<'CLUSTER_DEL_NODES'> {
   constructor(
     private readonly clusters: ClusterRepository,
     private readonly nodes: NodeRepository,
     private readonly members: Membership,
   ) {}
 
-  async run(ctx: ClusterActionContext): Promise<ActionResult> {
+  async run(ctx: ClusterActionContext<'CLUSTER_DEL_NODES'>): Promise<ActionResult> {
     const { action, cluster } = ctx;
-    const inputs = action.inputs as Partial<ActionInputs['CLUSTER_DEL_NODES']>;
+    const inputs = action.inputs;
     // A deletion policy's decision wins over the request (SL do_del_nodes).
     const settings = deletionSettings(action.data, inputs.destroy_after_deletion === true);
 

@@ -13,9 +13,12 @@ import { PolicyBindings } from './policy-bindings';
  * Detaches every policy (a load balancer a policy made goes with it) and deletes the cluster's
  * receivers, then every member (NODE_DELETE each), then the cluster (SL do_delete).
  */
+/** Where this action resumes after its children end. */
+type Step = 'nodes-deleted';
+
 @Injectable()
 @HandlesAction('CLUSTER_DELETE')
-export class ClusterDeleteHandler implements ClusterActionHandler {
+export class ClusterDeleteHandler implements ClusterActionHandler<'CLUSTER_DELETE', Step> {
   constructor(
     private readonly clusters: ClusterRepository,
     private readonly nodes: NodeRepository,
@@ -24,7 +27,7 @@ export class ClusterDeleteHandler implements ClusterActionHandler {
     private readonly receivers: ReceiverRepository,
   ) {}
 
-  async run(ctx: ClusterActionContext): Promise<ActionResult> {
+  async run(ctx: ClusterActionContext<'CLUSTER_DELETE', Step>): Promise<ActionResult> {
     const { action, cluster } = ctx;
     if (ctx.step === null) {
       const undetached = await this.bindings.detachAll(ctx);

@@ -14,9 +14,12 @@ import { childrenFailed, conclude, describeFailures } from './outcomes';
  * selected, NODE_OPERATION each. The cluster is OPERATING meanwhile and evaluated at the end under
  * the operation's name, as Senlin does.
  */
+/** Where this action resumes after its children end. */
+type Step = 'nodes-operated';
+
 @Injectable()
 @HandlesAction('CLUSTER_OPERATION')
-export class ClusterOperationHandler implements ClusterActionHandler {
+export class ClusterOperationHandler implements ClusterActionHandler<'CLUSTER_OPERATION', Step> {
   constructor(
     private readonly clusters: ClusterRepository,
     private readonly nodes: NodeRepository,
@@ -24,9 +27,9 @@ export class ClusterOperationHandler implements ClusterActionHandler {
     private readonly profiles: Profiles,
   ) {}
 
-  async run(ctx: ClusterActionContext): Promise<ActionResult> {
+  async run(ctx: ClusterActionContext<'CLUSTER_OPERATION', Step>): Promise<ActionResult> {
     const { action, cluster } = ctx;
-    const inputs = action.inputs as ActionInputs['CLUSTER_OPERATION'];
+    const inputs = action.inputs;
     const op = inputs.operation;
     if (ctx.step !== null) {
       const failed = childrenFailed(ctx.children);

@@ -21,9 +21,12 @@ const FAILURES_KEY = 'recover_failures';
  * names another operation); with `check_capacity`, members are then created or deleted until
  * their number is desired_capacity again.
  */
+/** Where this action resumes after its children end. */
+type Step = 'capacity-created' | 'checked' | 'recovered';
+
 @Injectable()
 @HandlesAction('CLUSTER_RECOVER')
-export class ClusterRecoverHandler implements ClusterActionHandler {
+export class ClusterRecoverHandler implements ClusterActionHandler<'CLUSTER_RECOVER', Step> {
   constructor(
     private readonly clusters: ClusterRepository,
     private readonly nodes: NodeRepository,
@@ -32,8 +35,8 @@ export class ClusterRecoverHandler implements ClusterActionHandler {
     private readonly members: Membership,
   ) {}
 
-  async run(ctx: ClusterActionContext): Promise<ActionResult> {
-    const inputs = ctx.action.inputs as ActionInputs['CLUSTER_RECOVER'];
+  async run(ctx: ClusterActionContext<'CLUSTER_RECOVER', Step>): Promise<ActionResult> {
+    const inputs = ctx.action.inputs;
     switch (ctx.step) {
       case null:
         if (inputs.check) {
@@ -69,8 +72,11 @@ export class ClusterRecoverHandler implements ClusterActionHandler {
     }
   }
 
-  private async recoverNodes(ctx: ClusterActionContext, first: boolean): Promise<ActionResult> {
-    const inputs = ctx.action.inputs as ActionInputs['CLUSTER_RECOVER'];
+  private async recoverNodes(
+    ctx: ClusterActionContext<'CLUSTER_RECOVER', Step>,
+    first: boolean,
+  ): Promise<ActionResult> {
+    const inputs = ctx.action.inputs;
     const broken = (await this.nodes.members(ctx.cluster.id)).filter((m) => m.status !== 'ACTIVE');
     if (!broken.length) return this.restoreCapacity(ctx, null, first);
     const childInputs: ActionInputs['NODE_RECOVER'] = {};
@@ -85,11 +91,11 @@ export class ClusterRecoverHandler implements ClusterActionHandler {
 
   /** With `check_capacity`: as many members as desired_capacity says, broken ones deleted first. */
   private async restoreCapacity(
-    ctx: ClusterActionContext,
+    ctx: ClusterActionContext<'CLUSTER_RECOVER', Step>,
     failure: string | null,
     first: boolean,
   ): Promise<ActionResult> {
-    if (!(ctx.action.inputs as ActionInputs['CLUSTER_RECOVER']).check_capacity) return this.finish(ctx, failure);
+    if (!ctx.action.inputs.check_capacity) return this.finish(ctx, failure);
     const { total } = await this.nodes.countMembers(ctx.cluster.id);
     const desired = ctx.cluster.desiredCapacity;
     if (total === desired) return this.finish(ctx, failure);
@@ -103,12 +109,12 @@ export class ClusterRecoverHandler implements ClusterActionHandler {
     return this.members.shrink(ctx, victims, true, 'capacity-deleted', effects);
   }
 
-  private recovering(ctx: ClusterActionContext) {
+  private recovering(ctx: ClusterActionContext<'CLUSTER_RECOVER', Step>) {
     return (em: EntityManager) =>
       setClusterStatus(this.clusters, em, ctx.action, ctx.cluster, 'RECOVERING', 'Recovery in progress');
   }
 
-  private finish(ctx: ClusterActionContext, failure: string | null): ActionResult {
+  private finish(ctx: ClusterActionContext<'CLUSTER_RECOVER', Step>, failure: string | null): ActionResult {
     return conclude(ctx, {
       ok: OK,
       failure,

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { ActionInputs } from '@grove/core';
 import { ClusterRepository, NodeRepository } from '@grove/db';
 import { Children, type ChildSpec } from '../../runner/children';
 import { HandlesAction, type ClusterActionHandler } from '../../runner/handler-registry';
@@ -12,16 +11,19 @@ import { childrenFailed, conclude, describeFailures } from './outcomes';
  * Swaps members for orphan nodes, pair by pair: the new node joins first and the old one leaves
  * only once it has (a failed join cancels its pair's leave), so capacity never dips.
  */
+/** Where this action resumes after its children end. */
+type Step = 'nodes-replaced';
+
 @Injectable()
 @HandlesAction('CLUSTER_REPLACE_NODES')
-export class ClusterReplaceNodesHandler implements ClusterActionHandler {
+export class ClusterReplaceNodesHandler implements ClusterActionHandler<'CLUSTER_REPLACE_NODES', Step> {
   constructor(
     private readonly clusters: ClusterRepository,
     private readonly nodes: NodeRepository,
     private readonly children: Children,
   ) {}
 
-  async run(ctx: ClusterActionContext): Promise<ActionResult> {
+  async run(ctx: ClusterActionContext<'CLUSTER_REPLACE_NODES', Step>): Promise<ActionResult> {
     const { action, cluster } = ctx;
     if (ctx.step !== null) {
       const failed = childrenFailed(ctx.children);
@@ -32,7 +34,7 @@ export class ClusterReplaceNodesHandler implements ClusterActionHandler {
       });
     }
 
-    const pairs = Object.entries((action.inputs as Partial<ActionInputs['CLUSTER_REPLACE_NODES']>).candidates ?? {});
+    const pairs = Object.entries(action.inputs.candidates ?? {});
     if (!pairs.length) return ActionResult.error('Candidates must be a non-empty dict. Instead got {}');
     const found = new Map((await this.nodes.getByIds(pairs.flat())).map((n) => [n.id, n]));
     const errors: string[] = [];

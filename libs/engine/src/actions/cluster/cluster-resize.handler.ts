@@ -15,16 +15,19 @@ const OK = 'Cluster resize succeeded.';
  * bounds are written first (RESIZING), then the difference from the live node count is created
  * or deleted (MembershipPlanner). A request that no longer fits fails without touching the cluster.
  */
+/** Where this action resumes after its children end. */
+type Step = 'nodes-created' | 'nodes-deleted';
+
 @Injectable()
 @HandlesAction('CLUSTER_RESIZE')
-export class ClusterResizeHandler implements ClusterActionHandler {
+export class ClusterResizeHandler implements ClusterActionHandler<'CLUSTER_RESIZE', Step> {
   constructor(
     private readonly clusters: ClusterRepository,
     private readonly members: Membership,
     private readonly planner: MembershipPlanner,
   ) {}
 
-  async run(ctx: ClusterActionContext): Promise<ActionResult> {
+  async run(ctx: ClusterActionContext<'CLUSTER_RESIZE', Step>): Promise<ActionResult> {
     const { action, cluster } = ctx;
     if (ctx.step === 'nodes-created' || ctx.step === 'nodes-deleted') {
       const created = ctx.step === 'nodes-created';

@@ -13,16 +13,19 @@ const OK = 'Cluster scaling succeeded.';
  * Removes nodes: a policy's candidates or count, else the request's count, else one, never more
  * than the cluster has (MembershipPlanner). A deletion policy's grace period passes first.
  */
+/** Where this action resumes after its children end. */
+type Step = 'nodes-deleted';
+
 @Injectable()
 @HandlesAction('CLUSTER_SCALE_IN')
-export class ClusterScaleInHandler implements ClusterActionHandler {
+export class ClusterScaleInHandler implements ClusterActionHandler<'CLUSTER_SCALE_IN', Step> {
   constructor(
     private readonly clusters: ClusterRepository,
     private readonly members: Membership,
     private readonly planner: MembershipPlanner,
   ) {}
 
-  async run(ctx: ClusterActionContext): Promise<ActionResult> {
+  async run(ctx: ClusterActionContext<'CLUSTER_SCALE_IN', Step>): Promise<ActionResult> {
     const { action, cluster } = ctx;
     if (ctx.step === 'nodes-deleted') {
       return this.members.finish(ctx, { operation: action.action, ok: OK, failedIn: 'deleting', key: 'nodes_removed' });

@@ -13,16 +13,19 @@ const OK = 'Cluster scaling succeeded.';
  * Adds nodes: a scaling policy's count, else the request's, else one (MembershipPlanner). The new
  * size must fit the cluster's bounds; if it does not, the action fails and the cluster is left as it was.
  */
+/** Where this action resumes after its children end. */
+type Step = 'nodes-created';
+
 @Injectable()
 @HandlesAction('CLUSTER_SCALE_OUT')
-export class ClusterScaleOutHandler implements ClusterActionHandler {
+export class ClusterScaleOutHandler implements ClusterActionHandler<'CLUSTER_SCALE_OUT', Step> {
   constructor(
     private readonly clusters: ClusterRepository,
     private readonly members: Membership,
     private readonly planner: MembershipPlanner,
   ) {}
 
-  async run(ctx: ClusterActionContext): Promise<ActionResult> {
+  async run(ctx: ClusterActionContext<'CLUSTER_SCALE_OUT', Step>): Promise<ActionResult> {
     const { action, cluster } = ctx;
     if (ctx.step === 'nodes-created') {
       return this.members.finish(ctx, { operation: action.action, ok: OK, failedIn: 'creating', key: 'nodes_added' });

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { ActionInputs } from '@grove/core';
 import type { ClusterActionContext } from '../../runner/action-context';
 import type { ActionResult } from '../../runner/action-result';
 import { HandlesAction, type ClusterActionHandler } from '../../runner/handler-registry';
@@ -8,11 +7,11 @@ import { PolicyBindings } from './policy-bindings';
 /** Enables or disables an attached policy. */
 @Injectable()
 @HandlesAction('CLUSTER_UPDATE_POLICY')
-export class ClusterUpdatePolicyHandler implements ClusterActionHandler {
+export class ClusterUpdatePolicyHandler implements ClusterActionHandler<'CLUSTER_UPDATE_POLICY'> {
   constructor(private readonly bindings: PolicyBindings) {}
 
-  run(ctx: ClusterActionContext): Promise<ActionResult> {
-    const inputs = ctx.action.inputs as ActionInputs['CLUSTER_UPDATE_POLICY'];
+  run(ctx: ClusterActionContext<'CLUSTER_UPDATE_POLICY'>): Promise<ActionResult> {
+    const inputs = ctx.action.inputs;
     return this.bindings.update(ctx, inputs.policy_id, inputs.enabled);
   }
 }

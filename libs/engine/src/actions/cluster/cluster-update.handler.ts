@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { ActionInputs } from '@grove/core';
 import { ClusterRepository, NodeRepository, type ClusterPatch } from '@grove/db';
 import { Children } from '../../runner/children';
 import { HandlesAction, type ClusterActionHandler } from '../../runner/handler-registry';
@@ -18,9 +17,12 @@ const STOP_TIMEOUT = 'cluster.stop_timeout_before_update';
  * them) and becomes the cluster's only if every member took it. `profile_only` swaps the profile
  * for future nodes alone.
  */
+/** Where this action resumes after its children end. */
+type Step = `batch-${number}`;
+
 @Injectable()
 @HandlesAction('CLUSTER_UPDATE')
-export class ClusterUpdateHandler implements ClusterActionHandler {
+export class ClusterUpdateHandler implements ClusterActionHandler<'CLUSTER_UPDATE', Step> {
   constructor(
     private readonly clusters: ClusterRepository,
     private readonly nodes: NodeRepository,
@@ -28,9 +30,9 @@ export class ClusterUpdateHandler implements ClusterActionHandler {
     private readonly members: Membership,
   ) {}
 
-  async run(ctx: ClusterActionContext): Promise<ActionResult> {
+  async run(ctx: ClusterActionContext<'CLUSTER_UPDATE', Step>): Promise<ActionResult> {
     const { action, cluster } = ctx;
-    const inputs = action.inputs as ActionInputs['CLUSTER_UPDATE'];
+    const inputs = action.inputs;
     if (ctx.step !== null) {
       const failed = childrenFailed(ctx.children);
       const next = nextBatch(ctx.step, batchPlan(action.data));

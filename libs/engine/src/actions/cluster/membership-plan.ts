@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { ActionInputs } from '@grove/core';
-import { NodeRepository, type ActionEntity, type ClusterEntity, type ClusterPatch } from '@grove/db';
+import { NodeRepository, type ClusterEntity, type ClusterPatch } from '@grove/db';
+import type { TypedAction } from '../../runner/action-context';
 import { sizeBounds, strictSizeProblem } from '../status';
 import { Membership, placements } from './membership';
 import { deletionSettings, resizeTarget, scaleInCount, scaleOutCount } from './scaling';
@@ -21,7 +21,12 @@ export type MembershipPlan =
       graceS: number;
     };
 
-export type PlannedAction = Pick<ActionEntity, 'action' | 'inputs' | 'data'>;
+type Planned<N extends 'CLUSTER_SCALE_OUT' | 'CLUSTER_SCALE_IN' | 'CLUSTER_RESIZE'> = Pick<
+  TypedAction<N>,
+  'action' | 'inputs' | 'data'
+>;
+/** The actions whose membership change is planned here, their inputs typed by name. */
+export type PlannedAction = Planned<'CLUSTER_SCALE_OUT'> | Planned<'CLUSTER_SCALE_IN'> | Planned<'CLUSTER_RESIZE'>;
 
 /**
  * The membership arithmetic of CLUSTER_SCALE_OUT, CLUSTER_SCALE_IN and CLUSTER_RESIZE in one
@@ -44,13 +49,11 @@ export class MembershipPlanner {
         return this.scaleIn(action, cluster);
       case 'CLUSTER_RESIZE':
         return this.resize(action, cluster);
-      default:
-        throw new Error(`${action.action} has no membership plan`);
     }
   }
 
   /** A scaling policy's count, else the request's, else one; the new size must fit the bounds. */
-  private async scaleOut(action: PlannedAction, cluster: ClusterEntity): Promise<MembershipPlan> {
+  private async scaleOut(action: Planned<'CLUSTER_SCALE_OUT'>, cluster: ClusterEntity): Promise<MembershipPlan> {
     const count = scaleOutCount(action.data, action.inputs);
     if (typeof count !== 'number') return { kind: 'refused', reason: count.error };
     const { total } = await this.nodes.countMembers(cluster.id);
@@ -66,7 +69,7 @@ export class MembershipPlanner {
    * A policy's candidates (their number is the count) or count, else the request's count, else one,
    * never more than the cluster has. Victims are the policy's, else broken nodes first, then the youngest.
    */
-  private async scaleIn(action: PlannedAction, cluster: ClusterEntity): Promise<MembershipPlan> {
+  private async scaleIn(action: Planned<'CLUSTER_SCALE_IN'>, cluster: ClusterEntity): Promise<MembershipPlan> {
     const asked = scaleInCount(action.data, action.inputs);
     if ('error' in asked) return { kind: 'refused', reason: asked.error };
     const { total } = await this.nodes.countMembers(cluster.id);
@@ -85,8 +88,8 @@ export class MembershipPlanner {
    * The new desired capacity and bounds; the difference from the live node count is created or
    * deleted. A request that no longer fits (the cluster changed since the api checked it) is refused.
    */
-  private async resize(action: PlannedAction, cluster: ClusterEntity): Promise<MembershipPlan> {
-    const inputs = action.inputs as Partial<ActionInputs['CLUSTER_RESIZE']>;
+  private async resize(action: Planned<'CLUSTER_RESIZE'>, cluster: ClusterEntity): Promise<MembershipPlan> {
+    const inputs = action.inputs;
     const { total } = await this.nodes.countMembers(cluster.id);
     const target = resizeTarget(sizeBounds(cluster), total, action.data, inputs, this.members.maxNodesPerCluster);
     if ('error' in target) return { kind: 'refused', reason: target.error };

@@ -19,14 +19,14 @@ const WARNING_KEPT = 'Check: Physical object is ACTIVE but the node status was W
  */
 @Injectable()
 @HandlesAction('NODE_CHECK')
-export class NodeCheckHandler implements NodeActionHandler {
+export class NodeCheckHandler implements NodeActionHandler<'NODE_CHECK'> {
   constructor(
     private readonly nodes: NodeRepository,
     private readonly profiles: Profiles,
     private readonly contexts: ProfileContexts,
   ) {}
 
-  async run(ctx: NodeActionContext): Promise<ActionResult> {
+  async run(ctx: NodeActionContext<'NODE_CHECK'>): Promise<ActionResult> {
     const { action, node } = ctx;
     const profile = await this.profiles.load(node.profileId);
     const pctx = this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log, ctx.node);

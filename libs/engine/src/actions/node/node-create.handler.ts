@@ -24,7 +24,7 @@ import { brokeOff, failureReason } from './failure-reason';
  */
 @Injectable()
 @HandlesAction('NODE_CREATE')
-export class NodeCreateHandler implements NodeActionHandler {
+export class NodeCreateHandler implements NodeActionHandler<'NODE_CREATE'> {
   constructor(
     @Inject(ENGINE_OPTIONS) private readonly o: EngineOptions,
     private readonly nodes: NodeRepository,
@@ -33,7 +33,7 @@ export class NodeCreateHandler implements NodeActionHandler {
     private readonly contexts: ProfileContexts,
   ) {}
 
-  async run(ctx: NodeActionContext): Promise<ActionResult> {
+  async run(ctx: NodeActionContext<'NODE_CREATE'>): Promise<ActionResult> {
     const { action, node } = ctx;
     const cluster = node.clusterId && action.cause === CAUSE_RPC ? await this.clusters.getById(node.clusterId) : null;
     let desired = 0;

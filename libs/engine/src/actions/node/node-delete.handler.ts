@@ -22,7 +22,7 @@ import { brokeOff, failureReason } from './failure-reason';
  */
 @Injectable()
 @HandlesAction('NODE_DELETE')
-export class NodeDeleteHandler implements NodeActionHandler {
+export class NodeDeleteHandler implements NodeActionHandler<'NODE_DELETE'> {
   constructor(
     @Inject(ENGINE_OPTIONS) private readonly o: EngineOptions,
     private readonly nodes: NodeRepository,
@@ -31,7 +31,7 @@ export class NodeDeleteHandler implements NodeActionHandler {
     private readonly contexts: ProfileContexts,
   ) {}
 
-  async run(ctx: NodeActionContext): Promise<ActionResult> {
+  async run(ctx: NodeActionContext<'NODE_DELETE'>): Promise<ActionResult> {
     const { action, node } = ctx;
     const cluster = node.clusterId && action.cause === CAUSE_RPC ? await this.clusters.getById(node.clusterId) : null;
     const deletion = deletionSettings(action.data);

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { ActionInputs } from '@grove/core';
 import { ClusterRepository, NodeRepository } from '@grove/db';
 import { HandlesAction, type NodeActionHandler } from '../../runner/handler-registry';
 import type { NodeActionContext } from '../../runner/action-context';
@@ -15,7 +14,7 @@ import { resourceGone } from './resource-gone';
  */
 @Injectable()
 @HandlesAction('NODE_JOIN')
-export class NodeJoinHandler implements NodeActionHandler {
+export class NodeJoinHandler implements NodeActionHandler<'NODE_JOIN'> {
   constructor(
     private readonly nodes: NodeRepository,
     private readonly clusters: ClusterRepository,
@@ -23,9 +22,9 @@ export class NodeJoinHandler implements NodeActionHandler {
     private readonly contexts: ProfileContexts,
   ) {}
 
-  async run(ctx: NodeActionContext): Promise<ActionResult> {
+  async run(ctx: NodeActionContext<'NODE_JOIN'>): Promise<ActionResult> {
     const { node } = ctx;
-    const clusterId = (ctx.action.inputs as Partial<ActionInputs['NODE_JOIN']>).cluster_id;
+    const clusterId = ctx.action.inputs.cluster_id;
     if (!clusterId) return ActionResult.error('Node failed in joining cluster: no cluster was given.');
     if (node.clusterId === clusterId) return ActionResult.ok('Node successfully joined cluster.');
     if (node.clusterId)

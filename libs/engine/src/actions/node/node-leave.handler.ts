@@ -13,14 +13,14 @@ import { resourceGone } from './resource-gone';
  */
 @Injectable()
 @HandlesAction('NODE_LEAVE')
-export class NodeLeaveHandler implements NodeActionHandler {
+export class NodeLeaveHandler implements NodeActionHandler<'NODE_LEAVE'> {
   constructor(
     private readonly nodes: NodeRepository,
     private readonly profiles: Profiles,
     private readonly contexts: ProfileContexts,
   ) {}
 
-  async run(ctx: NodeActionContext): Promise<ActionResult> {
+  async run(ctx: NodeActionContext<'NODE_LEAVE'>): Promise<ActionResult> {
     const { node } = ctx;
     if (!node.clusterId) return ActionResult.ok('Node successfully left cluster.');
     const profile = await this.profiles.load(node.profileId);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { resolveParams, SpecError, type ActionInputs } from '@grove/core';
+import { resolveParams, SpecError } from '@grove/core';
 import { NodeRepository } from '@grove/db';
 import { HandlesAction, type NodeActionHandler } from '../../runner/handler-registry';
 import type { NodeActionContext } from '../../runner/action-context';
@@ -14,16 +14,16 @@ import { brokeOff, failureReason } from './failure-reason';
  */
 @Injectable()
 @HandlesAction('NODE_OPERATION')
-export class NodeOperationHandler implements NodeActionHandler {
+export class NodeOperationHandler implements NodeActionHandler<'NODE_OPERATION'> {
   constructor(
     private readonly nodes: NodeRepository,
     private readonly profiles: Profiles,
     private readonly contexts: ProfileContexts,
   ) {}
 
-  async run(ctx: NodeActionContext): Promise<ActionResult> {
+  async run(ctx: NodeActionContext<'NODE_OPERATION'>): Promise<ActionResult> {
     const { action, node } = ctx;
-    const inputs = action.inputs as ActionInputs['NODE_OPERATION'];
+    const inputs = action.inputs;
     const op = inputs.operation;
     const failed = (why: string) => `Node operation '${op}' failed: ${why}`;
     const profile = await this.profiles.load(node.profileId);

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { ActionInputs } from '@grove/core';
 import { NodeRepository } from '@grove/db';
 import { ProfileError, type RecoveryOperation } from '@grove/profiles';
 import { HandlesAction, type NodeActionHandler } from '../../runner/handler-registry';
@@ -18,16 +17,16 @@ const OK = 'Node recovered successfully.';
  */
 @Injectable()
 @HandlesAction('NODE_RECOVER')
-export class NodeRecoverHandler implements NodeActionHandler {
+export class NodeRecoverHandler implements NodeActionHandler<'NODE_RECOVER'> {
   constructor(
     private readonly nodes: NodeRepository,
     private readonly profiles: Profiles,
     private readonly contexts: ProfileContexts,
   ) {}
 
-  async run(ctx: NodeActionContext): Promise<ActionResult> {
+  async run(ctx: NodeActionContext<'NODE_RECOVER'>): Promise<ActionResult> {
     const { action, node } = ctx;
-    const inputs = action.inputs as ActionInputs['NODE_RECOVER'];
+    const inputs = action.inputs;
     const operation = (inputs.operation?.toUpperCase() ?? 'RECREATE') as RecoveryOperation;
     if (!node.physicalId && operation !== 'RECREATE') {
       return ActionResult.error(`Node recover failed: the node has no cloud resource to ${operation.toLowerCase()}.`);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { nonUpdatableChanges, type ActionInputs } from '@grove/core';
+import { nonUpdatableChanges } from '@grove/core';
 import { NodeRepository, type NodePatch } from '@grove/db';
 import { HandlesAction, type NodeActionHandler } from '../../runner/handler-registry';
 import type { NodeActionContext } from '../../runner/action-context';
@@ -15,16 +15,16 @@ import { brokeOff, failureReason } from './failure-reason';
  */
 @Injectable()
 @HandlesAction('NODE_UPDATE')
-export class NodeUpdateHandler implements NodeActionHandler {
+export class NodeUpdateHandler implements NodeActionHandler<'NODE_UPDATE'> {
   constructor(
     private readonly nodes: NodeRepository,
     private readonly profiles: Profiles,
     private readonly contexts: ProfileContexts,
   ) {}
 
-  async run(ctx: NodeActionContext): Promise<ActionResult> {
+  async run(ctx: NodeActionContext<'NODE_UPDATE'>): Promise<ActionResult> {
     const { action, node } = ctx;
-    const inputs = action.inputs as ActionInputs['NODE_UPDATE'];
+    const inputs = action.inputs;
     const patch: NodePatch = {};
     if (inputs.name !== undefined) patch.name = inputs.name;
     if (inputs.role !== undefined) patch.role = inputs.role || null;
