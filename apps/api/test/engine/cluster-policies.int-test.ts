@@ -215,6 +215,27 @@ describe('policies on a cluster', () => {
     expect(nodes.every((n) => !('lb_member' in n.data))).toBe(true);
   });
 
+  it('load balancing follows a cluster recovery: a recreated node is a member at its new address', async () => {
+    const { project, clusterId } = await world({ desired: 2 });
+    const lb = await policy(
+      project,
+      'lb2',
+      spec('senlin.policy.loadbalance', '1.0', {
+        pool: { subnet: 'private-subnet' },
+        vip: { subnet: 'private-subnet' },
+      }),
+    );
+    await succeeded(project, await attach(project, clusterId, lb));
+    const [broken] = await serversOf(clusterId);
+    await h.sim.admin.setServerStatus(broken.id, 'ERROR');
+    await succeeded(project, await act(project, clusterId, { check: {} }));
+    await succeeded(project, await act(project, clusterId, { recover: { operation: 'RECREATE' } }));
+    const servers = await serversOf(clusterId);
+    expect(servers.map((s) => s.id)).not.toContain(broken.id);
+    const members = (h.sim.admin.resources({ type: 'members' }).members ?? []).map((m) => m.address).sort();
+    expect(members).toEqual(servers.map((s) => s.addresses.private?.[0]).sort());
+  });
+
   it('affinity: anti-affinity through a Nova server group the policy made, deleted on detach', async () => {
     const { project, clusterId } = await world({ desired: 0 });
     const aff = await policy(

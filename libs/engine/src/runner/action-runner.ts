@@ -70,7 +70,8 @@ interface Running {
  *            the parent woken when this was its last child
  *
  * Policies run around cluster actions and around a user's action on a member node (Senlin's
- * rule); derived node actions run under their parent's checks.
+ * rule); derived node actions run under their parent's checks, but for a victim held for a
+ * lifecycle hook (BEFORE) and a recovered member (AFTER: its server may be new).
  */
 @Injectable()
 export class ActionRunner {
@@ -215,9 +216,16 @@ export class ActionRunner {
     const ctx: NodeActionContext = { ...base, step: null, action: typed<NodeActionName>(action), node: n };
     const user = action.cause === CAUSE_RPC;
     const hooked = action.cause === CAUSE_DERIVED_LIFECYCLE;
-    const memberOf = n.clusterId && (user || hooked) ? await this.clusters.getById(n.clusterId) : null;
-    return this.aroundPolicies(action, { cluster: memberOf, node: n, before: true, after: user }, o, phase, () =>
-      handler.run(ctx),
+    // A node a cluster recovery recreated has a new server: the load balancer must follow it
+    // (Senlin skips this, leaving the old address in the pool).
+    const recovered = action.action === 'NODE_RECOVER';
+    const memberOf = n.clusterId && (user || hooked || recovered) ? await this.clusters.getById(n.clusterId) : null;
+    return this.aroundPolicies(
+      action,
+      { cluster: memberOf, node: n, before: user || hooked, after: user || recovered },
+      o,
+      phase,
+      () => handler.run(ctx),
     );
   }
 
