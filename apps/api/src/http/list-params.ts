@@ -80,7 +80,8 @@ export function parseList(query: Record<string, unknown>, spec: ListSpec, ctx: R
     const given = f.single ? [last(query[name])] : values(query[name]);
     if (f.values) {
       const bad = given.filter((v) => !f.values!.includes(v));
-      if (bad.length) throw new HTTPBadRequest(`Field value [${bad.map((b) => `'${b}'`).join(', ')}] is invalid`);
+      // oslo's Enum field names the first bad value as it came (tempest sends `['bad-status']`).
+      if (bad.length) throw new HTTPBadRequest(`Field value ${bad[0]} is invalid`);
     }
     raw[name] = given;
     filters[f.column] = given;

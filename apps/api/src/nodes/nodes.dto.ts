@@ -14,8 +14,9 @@ export class NodeCreateBody {
   @SNested(() => NodeCreate, "Request body missing 'node' key.") node!: NodeCreate;
 }
 
+/** Null is allowed, as in Senlin (and Heat's node update sends it): a null name changes nothing. */
 export class NodeUpdate {
-  @SName() name?: string;
+  @SName({ nullable: true }) name?: string | null;
   @SString({ nullable: true }) profile_id?: string | null;
   @SString({ nullable: true }) role?: string | null;
   @SMap({ nullable: true }) metadata?: Record<string, unknown> | null;

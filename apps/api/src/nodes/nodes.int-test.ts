@@ -207,6 +207,14 @@ describe('PATCH /v1/nodes/{id}', () => {
     expect(action.inputs).toEqual({ new_profile_id: next.id, role: 'db', metadata: { k: 'v' } });
   });
 
+  it('takes null for name, role and metadata, as Heat sends them (a null name changes nothing)', async () => {
+    const w = await world();
+    const n = await orphan(w);
+    const next = await make.profile(ds(), { project: w.project });
+    const a = await patch(w.project, n.id, { node: { profile_id: next.id, metadata: null, name: null, role: null } });
+    expect((await accepted(w.project, a, { actionBody: false })).inputs).toMatchObject({ new_profile_id: next.id });
+  });
+
   it('takes tainted from 1.13 and drops it before', async () => {
     const w = await world();
     const n = await orphan(w);

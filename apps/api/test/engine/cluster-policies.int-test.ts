@@ -227,7 +227,7 @@ describe('policies on a cluster', () => {
     );
     await succeeded(project, await attach(project, clusterId, lb));
     const [broken] = await serversOf(clusterId);
-    await h.sim.admin.setServerStatus(broken.id, 'ERROR');
+    h.sim.admin.setServerStatus(broken.id, 'ERROR');
     await succeeded(project, await act(project, clusterId, { check: {} }));
     await succeeded(project, await act(project, clusterId, { recover: { operation: 'RECREATE' } }));
     const servers = await serversOf(clusterId);
