@@ -24,7 +24,7 @@ if [ ! -e "$policy" ]; then
   chmod 755 "$policy"
   ours=1
 fi
-cleanup() { [ -n "$ours" ] && rm -f "$policy"; }
+cleanup() { if [ -n "$ours" ]; then rm -f "$policy"; fi; }
 trap cleanup EXIT
 
 echo "installing ${missing[*]} (Debian packages)" >&2
