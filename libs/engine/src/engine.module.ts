@@ -8,6 +8,7 @@ import { EngineClient, type BusBackend } from '@grove/rpc';
 import { ACTION_HANDLERS, ACTION_HELPERS } from './actions/handlers';
 import { Scanner } from './dispatcher/scanner';
 import { EngineLifecycle } from './engine-lifecycle';
+import { NotificationPublisher } from './events/notification-publisher';
 import { ENGINE_BUS, ENGINE_OPTIONS, type EngineOptions } from './engine-options';
 import { PolicyPortsFactory } from './ports/policy-ports';
 import { ProfileContexts, Profiles } from './ports/profiles';
@@ -92,6 +93,7 @@ export class EngineModule {
         PolicyValidation,
         DeadEngineRecovery,
         Scanner,
+        NotificationPublisher,
         EngineLifecycle,
         ...ACTION_HELPERS,
         ...ACTION_HANDLERS,
