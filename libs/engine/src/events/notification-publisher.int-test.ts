@@ -1,6 +1,6 @@
 import amqplib from 'amqplib';
 import { EngineConfig, createRootLogger, loadConfig } from '@grove/core';
-import { EventEntity, EventRepository } from '@grove/db';
+import { EventRepository, type EventEntity } from '@grove/db';
 import { AmqpBackend, InProcessBackend, type BusBackend } from '@grove/rpc';
 import {
   deleteTestQueues,
