@@ -48,14 +48,17 @@ export class ReceiverActions {
     return { requestId, userId: r.userId, projectId: r.project, domainId: r.domain, roles: [], isAdmin: false };
   }
 
-  /** A webhook's action on its cluster, named `webhook_<receiver id8>`; returns the action id. */
+  /**
+   * A webhook's action on its cluster (read with the receiver), named `webhook_<receiver id8>`;
+   * returns the action id.
+   */
   async trigger(
     r: ReceiverEntity,
+    cluster: ClusterEntity | null,
     inputs: Record<string, unknown>,
     o: { requestId: string; claim?: ActOptions['claim'] },
   ): Promise<string> {
     // The cluster was checked when the receiver was made; it may have gone since.
-    const cluster = r.clusterId ? await this.clusters.getById(r.clusterId) : null;
     if (!cluster) throw new BadRequest(`The referenced cluster '${r.clusterId}' could not be found`);
     return this.clusterActions.actFor(this.ownerOf(r, o.requestId), r.action as ClusterActionName, cluster, inputs, {
       name: `webhook_${shortId(r.id)}`,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { BadRequest, HTTPBadRequest, ROOT_LOGGER, SYSTEM_SCOPE, type ApiConfig, type Logger } from '@grove/core';
+import { BadRequest, HTTPBadRequest, ROOT_LOGGER, type ApiConfig, type Logger } from '@grove/core';
 import { ReceiverRepository } from '@grove/db';
 import { atLeast, type ApiVersion } from '../http/microversion';
 import { API_CONFIG } from '../http/request-context.middleware';
@@ -85,7 +85,7 @@ export class WebhooksService implements OnApplicationBootstrap, OnApplicationShu
     if (!t.webhookVersion.some(Boolean)) {
       throw new HTTPBadRequest('V query parameter is required in webhook trigger URL');
     }
-    const receiver = await this.receivers.get(SYSTEM_SCOPE, t.identity);
+    const { receiver, cluster } = await this.receivers.getForTrigger(t.identity);
     if (receiver.type !== 'webhook') throw new BadRequest(`The receiver '${t.identity}' is not a webhook`);
     const keys: { key: string; ttlS: number }[] = [];
     if (receiver.secret !== null) {
@@ -108,7 +108,7 @@ export class WebhooksService implements OnApplicationBootstrap, OnApplicationShu
 
     const inputs = { ...receiver.params, ...triggerParams(t) };
     try {
-      return await this.actions.trigger(receiver, inputs, {
+      return await this.actions.trigger(receiver, cluster, inputs, {
         requestId: t.requestId,
         claim: keys.length ? (em, actionId) => this.claim(em, receiver.id, keys, actionId) : undefined,
       });

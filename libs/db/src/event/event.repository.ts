@@ -26,12 +26,22 @@ export const EVENT_LIST: Listable = {
 @Injectable()
 export class EventRepository {
   private readonly inserted: (() => void)[] = [];
+  /** Nobody in this process publishes notifications: events are written as published already. */
+  private writePublished = false;
 
   constructor(private readonly ds: DataSource) {}
 
   /** Calls `fn` after every insert (the notification outbox wakes up); it must be cheap and never throw. */
   onInsert(fn: () => void): void {
     this.inserted.push(fn);
+  }
+
+  /**
+   * Writes this process's events as published from now on, so the outbox costs nothing when no
+   * notification can go out (the in-process bus, notifications off).
+   */
+  skipOutbox(): void {
+    this.writePublished = true;
   }
 
   /** By full UUID or short id only (Senlin does not look events up by name). */
@@ -48,7 +58,8 @@ export class EventRepository {
   }
 
   async insert(events: readonly EventEntity[], em: EntityManager = this.ds.manager): Promise<void> {
-    await insertRows(em, this.ds, EventEntity, events);
+    const rows = this.writePublished ? events.map((e) => ({ published: true, ...e })) : events;
+    await insertRows(em, this.ds, EventEntity, rows);
     for (const fn of this.inserted) fn();
   }
 
@@ -82,15 +93,16 @@ export class EventRepository {
 
   /**
    * The actions, clusters and nodes some events are about, as they are now: three reads by id for
-   * the whole batch. Objects deleted meanwhile are missing from the maps.
+   * the whole batch, on the connection of `em` (the outbox's transaction takes no other from the
+   * pool the actions need). Objects deleted meanwhile are missing from the maps.
    */
-  async subjects(events: readonly EventEntity[]): Promise<EventSubjects> {
+  async subjects(events: readonly EventEntity[], em: EntityManager = this.ds.manager): Promise<EventSubjects> {
     const ids = (pick: (e: EventEntity) => string | null | undefined) => [
       ...new Set(events.map(pick).filter((x): x is string => Boolean(x))),
     ];
     const read = async <T extends { id: string }>(table: string, target: new () => T, wanted: string[]) => {
       if (!wanted.length) return new Map<string, T>();
-      const { rows } = await sql(this.ds, `SELECT * FROM ${table} WHERE id = ANY($1::uuid[])`, [wanted]);
+      const { rows } = await sql(em, `SELECT * FROM ${table} WHERE id = ANY($1::uuid[])`, [wanted]);
       return new Map(toEntities(this.ds, target, rows).map((r) => [r.id, r]));
     };
     const [actions, clusters, nodes] = await Promise.all([

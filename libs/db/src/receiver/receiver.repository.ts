@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Scope } from '@grove/core';
-import { findByIdentity, listPage, type ListQuery, type Listable } from '../list-query';
-import { insertRows, rowById, sql, toEntities, updateRow } from '../rows';
+import { SYSTEM_SCOPE, type Scope } from '@grove/core';
+import { ClusterEntity } from '../cluster/cluster.entity';
+import { findByIdentity, findRowsByIdentity, listPage, type ListQuery, type Listable } from '../list-query';
+import { fromJsonRow, insertRows, rowById, sql, toEntities, updateRow } from '../rows';
 import { exactlyOne } from '../scope-sql';
 import { ReceiverEntity } from './receiver.entity';
 
@@ -30,6 +31,27 @@ export class ReceiverRepository {
 
   private match(scope: Scope, identity: string): Promise<ReceiverEntity[]> {
     return findByIdentity(this.ds, ReceiverEntity, 'receiver', scope, identity, { byName: true });
+  }
+
+  /**
+   * A webhook's trigger: the receiver in any project (the URL is the credential), and its cluster
+   * as it is now (null when gone), in one statement.
+   */
+  async getForTrigger(identity: string): Promise<{ receiver: ReceiverEntity; cluster: ClusterEntity | null }> {
+    const rows = await findRowsByIdentity(
+      this.ds,
+      'receiver',
+      SYSTEM_SCOPE,
+      identity,
+      { byName: true },
+      '(SELECT to_jsonb(c) FROM cluster c WHERE c.id = t.cluster_id) AS cluster_row',
+    );
+    const row = exactlyOne(rows, 'receiver', identity);
+    const cluster = row.cluster_row as Record<string, unknown> | null;
+    return {
+      receiver: toEntities(this.ds, ReceiverEntity, [row])[0],
+      cluster: cluster ? fromJsonRow(this.ds, ClusterEntity, cluster) : null,
+    };
   }
 
   async getById(id: string, em?: EntityManager): Promise<ReceiverEntity | null> {

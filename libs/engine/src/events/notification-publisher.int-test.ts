@@ -159,4 +159,25 @@ describe('NotificationPublisher', () => {
     expect(await unpublished()).toBe(0);
     expect(await received(0)).toEqual([]);
   });
+
+  it('has the events of a process that cannot publish written as published, at no cost', async () => {
+    const own = new EventRepository(db.dataSource);
+    const p = new NotificationPublisher(
+      { config: config({ NOTIFICATION_INTERVAL_MS: '60000' }), engineId: 'e', host: 'h' },
+      log,
+      new InProcessBackend(),
+      db.dataSource,
+      own,
+    );
+    p.start();
+    try {
+      await new Promise((r) => setTimeout(r, 100)); // its first round is over; the next is a minute away
+      const cluster = await make.cluster(db.dataSource);
+      const action = await make.action(db.dataSource, { target: cluster.id });
+      await own.insert([events.phase(action, clusterObject(cluster), 'start', 'x')]);
+      expect(await unpublished()).toBe(0);
+    } finally {
+      await p.stop();
+    }
+  });
 });

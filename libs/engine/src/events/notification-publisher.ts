@@ -25,7 +25,8 @@ const RETRY_MS = 5_000;
  *
  * It runs a moment after this engine wrote events, and every NOTIFICATION_INTERVAL_MS for events
  * other processes wrote. With the in-process bus, or NOTIFICATIONS_ENABLED=false, nobody could
- * listen: events are only marked as published, so the outbox stays empty.
+ * listen: this process writes its events as published, and the rounds mark published what others
+ * wrote, so the outbox stays empty at no cost to the actions.
  */
 @Injectable()
 export class NotificationPublisher {
@@ -47,7 +48,7 @@ export class NotificationPublisher {
   ) {
     this.exchange = `${o.config.AMQP_PREFIX}.notifications`;
     this.publisherId = `grove-engine:${o.host}`;
-    events.onInsert(() => this.schedule(WAKE_DELAY_MS));
+    if (this.publishing) events.onInsert(() => this.schedule(WAKE_DELAY_MS));
   }
 
   /** True when events really go out (RabbitMQ, notifications on). */
@@ -57,6 +58,9 @@ export class NotificationPublisher {
 
   start(): void {
     this.stopped = false;
+    // Nothing can go out: what this process writes skips the outbox, and the rounds only mark
+    // published what other processes (an api on RabbitMQ) wrote.
+    if (!this.publishing) this.events.skipOutbox();
     this.schedule(0);
   }
 
@@ -109,7 +113,7 @@ export class NotificationPublisher {
     return this.ds.transaction(async (em) => {
       const batch = await this.events.takeUnpublished(em, BATCH);
       if (!batch.length) return false;
-      const subjects = await this.events.subjects(batch);
+      const subjects = await this.events.subjects(batch, em);
       const sent = Promise.all(
         batch.map((e) => {
           const n = toNotification(e, subjects, this.publisherId);

@@ -148,7 +148,7 @@ export class InProcessBackend implements BusBackend {
     };
   }
 
-  async publishTopic(): Promise<void> {
+  async publishTopic(_exchange: string, _routingKey: string, _data: unknown): Promise<void> {
     // Nothing outside this process could bind a queue to it.
   }
 
