@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
 import type { Channel, ConsumeMessage } from 'amqplib';
-import { ResourceNotFound, ServiceUnavailable } from '@grove/core';
+import { GroveError, ResourceNotFound, ServiceUnavailable } from '@grove/core';
 import type { BusBackend, BusHandlers, BusPacket, QueueMessage, RpcReply, ServeOptions } from '../bus-backend';
 import type { BusRole, Delivery } from '../contracts/routes';
 import { RPC_VERSION } from '../contracts/engine.contract';
@@ -405,7 +405,8 @@ export class AmqpBackend implements BusBackend {
       await this.startConsumer(c);
     } catch (e) {
       this.consumers.delete(c);
-      throw e;
+      if (e instanceof GroveError) throw e;
+      throw new ServiceUnavailable(`Could not consume queue '${name}': ${e instanceof Error ? e.message : String(e)}`);
     }
     return async () => {
       if (!this.consumers.delete(c)) return;
