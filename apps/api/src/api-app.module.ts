@@ -41,6 +41,12 @@ import { PolicyTypesController } from './policy-types/policy-types.controller';
 import { ProfileTypesController } from './profile-types/profile-types.controller';
 import { ProfilesController } from './profiles/profiles.controller';
 import { ProfilesService } from './profiles/profiles.service';
+import { ReceiverActions } from './receivers/receiver-actions.service';
+import { API_BUS, ReceiverQueues } from './receivers/receiver-queues.service';
+import { ReceiversController } from './receivers/receivers.controller';
+import { ReceiversService } from './receivers/receivers.service';
+import { WebhooksController } from './receivers/webhooks.controller';
+import { WebhooksService } from './receivers/webhooks.service';
 import { ServicesController } from './services/services.controller';
 import { VersionsController } from './versions/versions.controller';
 
@@ -77,9 +83,12 @@ export class ApiAppModule implements NestModule {
         NodesController,
         ActionsController,
         EventsController,
+        ReceiversController,
+        WebhooksController,
       ],
       providers: [
         { provide: API_CONFIG, useValue: o.config },
+        { provide: API_BUS, useValue: o.bus },
         { provide: ROOT_LOGGER, useValue: o.logger },
         {
           provide: EngineClient,
@@ -119,6 +128,10 @@ export class ApiAppModule implements NestModule {
         NodesService,
         NodeActionsService,
         NodeAdoptionService,
+        ReceiverActions,
+        ReceiverQueues,
+        ReceiversService,
+        WebhooksService,
       ],
     };
   }

@@ -20,6 +20,23 @@ export function toEntities<T extends ObjectLiteral>(
 }
 
 /**
+ * An entity from a row that came as JSON (`to_jsonb(t)` in a select list, to read a related row in
+ * the same statement): timestamps arrive as text and become Dates again.
+ */
+export function fromJsonRow<T extends ObjectLiteral>(
+  ds: DataSource,
+  target: EntityTarget<T>,
+  json: Record<string, unknown>,
+): T {
+  const [e] = toEntities(ds, target, [json]) as Record<string, unknown>[];
+  for (const col of ds.getMetadata(target).columns) {
+    const v = e[col.propertyName];
+    if ((col.type === 'timestamptz' || col.type === Date) && typeof v === 'string') e[col.propertyName] = new Date(v);
+  }
+  return e as T;
+}
+
+/**
  * Runs raw SQL and gives back rows and the affected count alike for every statement (TypeORM's
  * `query` answers `[rows, count]` for UPDATE and DELETE but bare rows otherwise).
  */

@@ -4,12 +4,16 @@ import { CloudConnector } from '@grove/drivers';
 import { ActionRepository, ServiceHeartbeat, ServiceRepository } from '@grove/db';
 import type { BusBackend } from '@grove/rpc';
 import { ENGINE_BUS, ENGINE_OPTIONS, type EngineOptions } from './engine-options';
+import { NotificationPublisher } from './events/notification-publisher';
 import { ActionRunner } from './runner/action-runner';
 
 /** How long a stopping engine waits for running actions to end before it leaves them to recovery. */
 const DRAIN_MS = 10_000;
 
-/** Registers the engine in the services table, keeps its heartbeat, and drains it on shutdown. */
+/**
+ * Registers the engine in the services table, keeps its heartbeat, runs the notification outbox,
+ * and drains it on shutdown.
+ */
 @Injectable()
 export class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly heartbeat: ServiceHeartbeat;
@@ -22,6 +26,7 @@ export class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShu
     @Inject(ENGINE_BUS) private readonly bus: BusBackend,
     private readonly runner: ActionRunner,
     private readonly cloud: CloudConnector,
+    private readonly notifications: NotificationPublisher,
   ) {
     this.heartbeat = new ServiceHeartbeat(
       this.services,
@@ -40,7 +45,15 @@ export class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShu
       readyActions: () => this.actions.countReady(),
       liveEngines: () => this.services.countLive('grove-engine', deadAfter),
     });
-    this.log.info({ engineId: this.o.engineId, concurrency: this.o.config.ENGINE_CONCURRENCY }, 'engine started');
+    this.notifications.start();
+    this.log.info(
+      {
+        engineId: this.o.engineId,
+        concurrency: this.o.config.ENGINE_CONCURRENCY,
+        notifications: this.notifications.publishing ? `${this.o.config.AMQP_PREFIX}.notifications` : 'off',
+      },
+      'engine started',
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -51,6 +64,8 @@ export class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShu
         { running: this.runner.busy },
         'stopping with actions still running; other engines will take them over',
       );
+    // What we have not published stays in the outbox for the other engines (or our next start).
+    await this.notifications.stop();
     // Without our row, the scan of every other engine sees what we leave as a dead engine's work.
     await this.heartbeat.stop();
     await this.cloud.close();

@@ -9,6 +9,7 @@ import { ACTION_HANDLERS, ACTION_HELPERS } from './actions/handlers';
 import { Scanner } from './dispatcher/scanner';
 import { EngineLifecycle } from './engine-lifecycle';
 import { HOOK_QUEUES, LifecycleHooks } from './events/lifecycle-hooks';
+import { NotificationPublisher } from './events/notification-publisher';
 import { ENGINE_BUS, ENGINE_OPTIONS, type EngineOptions } from './engine-options';
 import { PolicyPortsFactory } from './ports/policy-ports';
 import { ProfileContexts, Profiles } from './ports/profiles';
@@ -103,6 +104,7 @@ export class EngineModule {
         ActionPreview,
         DeadEngineRecovery,
         Scanner,
+        NotificationPublisher,
         EngineLifecycle,
         ...ACTION_HELPERS,
         ...ACTION_HANDLERS,

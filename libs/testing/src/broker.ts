@@ -15,10 +15,26 @@ export const testQueuePrefix = (label = 't'): string =>
 /** Idle queues of a test run disappear after this long even if the run crashed. */
 export const TEST_QUEUE_EXPIRES_MS = 5 * 60_000;
 
-/** Removes the queues and exchanges a run declared under its prefix. */
-export async function deleteTestQueues(prefix: string): Promise<void> {
+/**
+ * Removes the queues and exchanges a run declared under its prefix (the roles' queues and the
+ * `<prefix>.notifications` exchange), and the named `queues` and `exchanges` it used besides.
+ */
+export async function deleteTestQueues(
+  prefix: string,
+  extra: { queues?: string[]; exchanges?: string[] } = {},
+): Promise<void> {
   const conn = await amqp.connect(TEST_AMQP_URL);
   try {
+    for (const q of extra.queues ?? []) {
+      const ch = await conn.createChannel();
+      await ch.deleteQueue(q).catch(() => undefined);
+      await ch.close().catch(() => undefined);
+    }
+    for (const x of [`${prefix}.notifications`, ...(extra.exchanges ?? [])]) {
+      const ch = await conn.createChannel();
+      await ch.deleteExchange(x).catch(() => undefined);
+      await ch.close().catch(() => undefined);
+    }
     for (const role of ['engine', 'health']) {
       // One channel per deletion: deleting what does not exist closes the channel (404).
       for (const kind of ['work', 'rpc']) {

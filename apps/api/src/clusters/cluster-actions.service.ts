@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import {
   ActionCooldown,
   BadRequest,
+  type ClusterActionName,
   calculateDesired,
   checkSizeParams,
   HTTPBadRequest,
@@ -34,7 +35,7 @@ import { cooldownRemaining, PolicyRegistry, type ScalingProps } from '@grove/pol
 import { ProfileRegistry } from '@grove/profiles';
 import { EngineClient } from '@grove/rpc';
 import { recoverInputs } from '../actions/recover-params';
-import { atLeast, GROVE_EXTENSIONS, versionString, type ApiVersion } from '../http/microversion';
+import { atLeast, GROVE_EXTENSIONS, MAX_VERSION, versionString, type ApiVersion } from '../http/microversion';
 import { API_CONFIG } from '../http/request-context.middleware';
 import { parseBool, pyRepr, unrecognizedBool, validateBody } from '../http/senlin-validators';
 import { isMap, singleVerb } from '../http/verb-body';
@@ -50,9 +51,31 @@ import {
   ResizeData,
   ScaleData,
 } from './cluster-actions.dto';
-import { ClustersService, isPreviewing, previewing } from './clusters.service';
+import { ClusterUpdate } from './clusters.dto';
+import { ClustersService, isPreviewing, previewing, type VerbOptions } from './clusters.service';
 
-type Verb = (ctx: RequestContext, v: ApiVersion, identity: string, data: Record<string, unknown>) => Promise<string>;
+type Verb = (
+  ctx: RequestContext,
+  v: ApiVersion,
+  identity: string,
+  data: Record<string, unknown>,
+  o: VerbOptions,
+) => Promise<string>;
+
+/** The verb of the cluster action API that makes each action a receiver may start. */
+const VERB_OF: Partial<Record<ClusterActionName, string>> = {
+  CLUSTER_ADD_NODES: 'add_nodes',
+  CLUSTER_DEL_NODES: 'del_nodes',
+  CLUSTER_REPLACE_NODES: 'replace_nodes',
+  CLUSTER_RESIZE: 'resize',
+  CLUSTER_SCALE_OUT: 'scale_out',
+  CLUSTER_SCALE_IN: 'scale_in',
+  CLUSTER_CHECK: 'check',
+  CLUSTER_RECOVER: 'recover',
+  CLUSTER_ATTACH_POLICY: 'policy_attach',
+  CLUSTER_DETACH_POLICY: 'policy_detach',
+  CLUSTER_UPDATE_POLICY: 'policy_update',
+};
 
 /** Node filters of a cluster operation, as node columns. */
 const OP_FILTERS: Record<string, (n: NodeEntity) => string> = {
@@ -77,18 +100,18 @@ const bounds = (c: ClusterEntity): SizeBounds => ({
 export class ClusterActionsService {
   /** Every verb of Senlin's cluster action API. */
   private readonly verbs = new Map<string, Verb>([
-    ['add_nodes', (ctx, _v, id, d) => this.addNodes(ctx, id, d)],
-    ['del_nodes', (ctx, v, id, d) => this.delNodes(ctx, v, id, d)],
-    ['replace_nodes', (ctx, v, id, d) => this.replaceNodes(ctx, v, id, d)],
-    ['resize', (ctx, _v, id, d) => this.resize(ctx, id, d)],
-    ['scale_out', (ctx, _v, id, d) => this.scale(ctx, id, d, 'out')],
-    ['scale_in', (ctx, _v, id, d) => this.scale(ctx, id, d, 'in')],
-    ['check', (ctx, _v, id, d) => this.check(ctx, id, d)],
-    ['recover', (ctx, _v, id, d) => this.recover(ctx, id, d)],
+    ['add_nodes', (ctx, _v, id, d, o) => this.addNodes(ctx, id, d, o)],
+    ['del_nodes', (ctx, v, id, d, o) => this.delNodes(ctx, v, id, d, o)],
+    ['replace_nodes', (ctx, v, id, d, o) => this.replaceNodes(ctx, v, id, d, o)],
+    ['resize', (ctx, _v, id, d, o) => this.resize(ctx, id, d, o)],
+    ['scale_out', (ctx, _v, id, d, o) => this.scale(ctx, id, d, 'out', o)],
+    ['scale_in', (ctx, _v, id, d, o) => this.scale(ctx, id, d, 'in', o)],
+    ['check', (ctx, _v, id, d, o) => this.check(ctx, id, d, o)],
+    ['recover', (ctx, _v, id, d, o) => this.recover(ctx, id, d, o)],
     ['complete_lifecycle', (ctx, v, id, d) => this.completeLifecycle(ctx, v, id, d)],
-    ['policy_attach', (ctx, _v, id, d) => this.policyAttach(ctx, id, d)],
-    ['policy_detach', (ctx, _v, id, d) => this.policyBinding(ctx, id, d, 'CLUSTER_DETACH_POLICY')],
-    ['policy_update', (ctx, _v, id, d) => this.policyBinding(ctx, id, d, 'CLUSTER_UPDATE_POLICY')],
+    ['policy_attach', (ctx, _v, id, d, o) => this.policyAttach(ctx, id, d, o)],
+    ['policy_detach', (ctx, _v, id, d, o) => this.policyBinding(ctx, id, d, 'CLUSTER_DETACH_POLICY', o)],
+    ['policy_update', (ctx, _v, id, d, o) => this.policyBinding(ctx, id, d, 'CLUSTER_UPDATE_POLICY', o)],
   ]);
 
   constructor(
@@ -120,12 +143,12 @@ export class ClusterActionsService {
     if (!verb) throw new HTTPBadRequest(`Unrecognized action '${name}' specified`);
     if (!isMap(data)) throw new HTTPBadRequest('The data provided is not a map');
     if (!atLeast(v, GROVE_EXTENSIONS) || data.preview === undefined)
-      return { actionId: await verb(ctx, v, identity, data) };
+      return { actionId: await verb(ctx, v, identity, data, {}) };
     const wanted = parseBool(data.preview);
     if (wanted === undefined) throw new HTTPBadRequest(unrecognizedBool(data.preview));
     const rest = Object.fromEntries(Object.entries(data).filter(([k]) => k !== 'preview'));
-    if (!wanted) return { actionId: await verb(ctx, v, identity, rest) };
-    return { preview: await this.preview(ctx, () => verb(ctx, v, identity, rest)) };
+    if (!wanted) return { actionId: await verb(ctx, v, identity, rest, {}) };
+    return { preview: await this.preview(ctx, () => verb(ctx, v, identity, rest, {})) };
   }
 
   /** What the request `run` makes would do: the engine decides it exactly as for the real action. */
@@ -143,10 +166,54 @@ export class ClusterActionsService {
     return preview;
   }
 
-  private async addNodes(ctx: RequestContext, identity: string, data: Record<string, unknown>): Promise<string> {
-    const req = validateBody(AddNodesData, { ...data, nodes: 'nodes' in data ? data.nodes : [] });
+  /**
+   * A receiver's action (`CLUSTER_SCALE_OUT` with inputs `{count: 2}`) as the request of the cluster
+   * action API that makes it, with its checks, conflicts, cooldown and messages: the inputs are the
+   * verb's data, with unknown keys dropped. Senlin's receivers skip those checks, so an action
+   * with bad inputs fails later; here the request is refused at once. Verbs newer than 1.0 are
+   * open to receivers whatever the microversion, since Senlin's receivers knew no gates.
+   */
+  async actFor(
+    ctx: RequestContext,
+    action: ClusterActionName,
+    cluster: ClusterEntity,
+    data: Record<string, unknown>,
+    o: Omit<VerbOptions, 'cluster' | 'lenient'> = {},
+  ): Promise<string> {
+    const opts: VerbOptions = { ...o, cluster, lenient: true };
+    const verb = VERB_OF[action];
+    if (verb) return this.verbs.get(verb)!(ctx, MAX_VERSION, cluster.id, data, opts);
+    switch (action) {
+      case 'CLUSTER_UPDATE': {
+        const req = validateBody(ClusterUpdate, data, opts);
+        return (await this.clusters.update(ctx, MAX_VERSION, cluster.id, req, opts)).actionId;
+      }
+      case 'CLUSTER_DELETE':
+        return this.clusters.delete(ctx, cluster.id, parseBool(data.force ?? false) ?? false, opts);
+      case 'CLUSTER_OPERATION': {
+        const op = typeof data.operation === 'string' ? data.operation : '';
+        if (!op) throw new BadRequest("A CLUSTER_OPERATION needs the 'operation' to run");
+        return this.operation(ctx, cluster.id, { [op]: { params: data.params, filters: data.filters } }, opts);
+      }
+      default:
+        throw new BadRequest(`Action name cannot be any of ['CLUSTER_CREATE']`);
+    }
+  }
+
+  /** The cluster a verb acts on: the one the receiver gave, else the path's. */
+  private target(ctx: RequestContext, identity: string, o: VerbOptions): Promise<ClusterEntity> {
+    return o.cluster ? Promise.resolve(o.cluster) : this.clusters.get(ctx, identity);
+  }
+
+  private async addNodes(
+    ctx: RequestContext,
+    identity: string,
+    data: Record<string, unknown>,
+    o: VerbOptions,
+  ): Promise<string> {
+    const req = validateBody(AddNodesData, { ...data, nodes: 'nodes' in data ? data.nodes : [] }, o);
     const scope = scopeOf(ctx);
-    const cluster = await this.clusters.get(ctx, identity);
+    const cluster = await this.target(ctx, identity, o);
     const types = this.typeCache();
     const clusterType = await types(cluster.profileId);
     const found = new Set<string>();
@@ -170,10 +237,16 @@ export class ClusterActionsService {
     ].filter(Boolean);
     if (problems.length) throw new BadRequest(problems.join('\n'));
     this.checkSize(cluster, cluster.desiredCapacity + found.size, true);
-    return this.clusters.act(ctx, cluster, {
-      action: 'CLUSTER_ADD_NODES',
-      inputs: { nodes: [...found] } satisfies ActionInputs['CLUSTER_ADD_NODES'],
-    });
+    return this.clusters.act(
+      ctx,
+      cluster,
+      {
+        action: 'CLUSTER_ADD_NODES',
+        inputs: { nodes: [...found] } satisfies ActionInputs['CLUSTER_ADD_NODES'],
+        name: o.name,
+      },
+      { claim: o.claim },
+    );
   }
 
   private async delNodes(
@@ -181,10 +254,11 @@ export class ClusterActionsService {
     v: ApiVersion,
     identity: string,
     data: Record<string, unknown>,
+    o: VerbOptions,
   ): Promise<string> {
-    const req = validateBody(DelNodesData, { ...data, nodes: 'nodes' in data ? data.nodes : [] });
+    const req = validateBody(DelNodesData, { ...data, nodes: 'nodes' in data ? data.nodes : [] }, o);
     const scope = scopeOf(ctx);
-    const cluster = await this.clusters.get(ctx, identity);
+    const cluster = await this.target(ctx, identity, o);
     const found = new Set<string>();
     const [notFound, notMember, depended, guarded] = [[], [], [], []] as string[][];
     for (const ident of req.nodes) {
@@ -218,7 +292,7 @@ export class ClusterActionsService {
       // Before 1.4 the field does not exist: Senlin drops it and the nodes are only detached.
       destroy_after_deletion: atLeast(v, '1.4') ? (req.destroy_after_deletion ?? false) : false,
     };
-    return this.clusters.act(ctx, cluster, { action: 'CLUSTER_DEL_NODES', inputs });
+    return this.clusters.act(ctx, cluster, { action: 'CLUSTER_DEL_NODES', inputs, name: o.name }, { claim: o.claim });
   }
 
   private async replaceNodes(
@@ -226,13 +300,14 @@ export class ClusterActionsService {
     v: ApiVersion,
     identity: string,
     data: Record<string, unknown>,
+    o: VerbOptions,
   ): Promise<string> {
     if (!atLeast(v, '1.3')) throw new MethodVersionNotFound(versionString(v));
     const given = data.nodes;
     if (!isMap(given) || !Object.keys(given).length) throw new HTTPBadRequest('The data provided is not a map');
-    const req = validateBody(ReplaceNodesData, data);
+    const req = validateBody(ReplaceNodesData, data, o);
     const scope = scopeOf(ctx);
-    const cluster = await this.clusters.get(ctx, identity);
+    const cluster = await this.target(ctx, identity, o);
     const types = this.typeCache();
     const clusterType = await types(cluster.profileId);
     const candidates: Record<string, string> = {};
@@ -265,7 +340,12 @@ export class ClusterActionsService {
     ].filter(Boolean);
     if (problems.length) throw new BadRequest(problems.join('\n'));
     const inputs: ActionInputs['CLUSTER_REPLACE_NODES'] = { candidates };
-    return this.clusters.act(ctx, cluster, { action: 'CLUSTER_REPLACE_NODES', inputs });
+    return this.clusters.act(
+      ctx,
+      cluster,
+      { action: 'CLUSTER_REPLACE_NODES', inputs, name: o.name },
+      { claim: o.claim },
+    );
   }
 
   /**
@@ -273,12 +353,17 @@ export class ClusterActionsService {
    * round), then the new desired capacity is worked out from the number of nodes the cluster has
    * now and checked against the old or new bounds, strictly unless `strict` is false.
    */
-  private async resize(ctx: RequestContext, identity: string, data: Record<string, unknown>): Promise<string> {
+  private async resize(
+    ctx: RequestContext,
+    identity: string,
+    data: Record<string, unknown>,
+    o: VerbOptions,
+  ): Promise<string> {
     const given = (k: string) => data[k] !== undefined && data[k] !== null;
     if (!['adjustment_type', 'number', 'min_size', 'max_size'].some(given)) {
       throw new HTTPBadRequest('Not enough parameters to do resize action.');
     }
-    const req = validateBody(ResizeData, data);
+    const req = validateBody(ResizeData, data, o);
     const type = req.adjustment_type ?? null;
     const num = req.number ?? null;
     const minSize = req.min_size ?? null;
@@ -299,7 +384,7 @@ export class ClusterActionsService {
     const minStep = percentage ? (req.min_step ?? null) : null;
     const strict = req.strict ?? true;
 
-    const cluster = await this.clusters.get(ctx, identity);
+    const cluster = await this.target(ctx, identity, o);
     const current = (await this.nodes.countMembers(cluster.id)).total;
     const desired = type === null ? null : calculateDesired(current, type, number!, minStep);
     const problem = checkSizeParams({
@@ -319,7 +404,7 @@ export class ClusterActionsService {
       min_step: minStep,
       strict,
     };
-    return this.clusters.act(ctx, cluster, { action: 'CLUSTER_RESIZE', inputs });
+    return this.clusters.act(ctx, cluster, { action: 'CLUSTER_RESIZE', inputs, name: o.name }, { claim: o.claim });
   }
 
   private async scale(
@@ -327,9 +412,10 @@ export class ClusterActionsService {
     identity: string,
     data: Record<string, unknown>,
     dir: 'out' | 'in',
+    o: VerbOptions,
   ): Promise<string> {
-    const req = validateBody(ScaleData, data);
-    const cluster = await this.clusters.get(ctx, identity);
+    const req = validateBody(ScaleData, data, o);
+    const cluster = await this.target(ctx, identity, o);
     const inputs: ActionInputs['CLUSTER_SCALE_OUT'] = {};
     if (req.count !== undefined && req.count !== null) {
       if (req.count === 0) throw new BadRequest(`Count for scale-${dir} request cannot be 0.`);
@@ -338,8 +424,11 @@ export class ClusterActionsService {
       inputs.count = req.count;
     }
     const action = dir === 'out' ? 'CLUSTER_SCALE_OUT' : 'CLUSTER_SCALE_IN';
-    return this.clusters.act(ctx, cluster, { action, inputs }, false, (em) =>
-      this.refuseInCooldown(cluster, action, em),
+    return this.clusters.act(
+      ctx,
+      cluster,
+      { action, inputs, name: o.name },
+      { claim: o.claim, extra: (em) => this.refuseInCooldown(cluster, action, em) },
     );
   }
 
@@ -358,21 +447,39 @@ export class ClusterActionsService {
   }
 
   /** Any map is the check's inputs; `delete_check_action` first purges the cluster's finished checks. */
-  private async check(ctx: RequestContext, identity: string, data: Record<string, unknown>): Promise<string> {
-    const cluster = await this.clusters.get(ctx, identity);
+  private async check(
+    ctx: RequestContext,
+    identity: string,
+    data: Record<string, unknown>,
+    o: VerbOptions,
+  ): Promise<string> {
+    const cluster = await this.target(ctx, identity, o);
     const purge =
       data.delete_check_action !== undefined &&
       (parseBool(data.delete_check_action) ?? Boolean(data.delete_check_action));
     const inputs: ActionInputs['CLUSTER_CHECK'] = data;
-    return this.clusters.act(ctx, cluster, { action: 'CLUSTER_CHECK', inputs }, false, async (em) => {
-      if (purge) await this.actions.purgeFinishedChecks(cluster.id, em);
-    });
+    return this.clusters.act(
+      ctx,
+      cluster,
+      { action: 'CLUSTER_CHECK', inputs, name: o.name },
+      {
+        claim: o.claim,
+        extra: async (em) => {
+          if (purge) await this.actions.purgeFinishedChecks(cluster.id, em);
+        },
+      },
+    );
   }
 
-  private async recover(ctx: RequestContext, identity: string, data: Record<string, unknown>): Promise<string> {
-    const cluster = await this.clusters.get(ctx, identity);
+  private async recover(
+    ctx: RequestContext,
+    identity: string,
+    data: Record<string, unknown>,
+    o: VerbOptions,
+  ): Promise<string> {
+    const cluster = await this.target(ctx, identity, o);
     const inputs: ActionInputs['CLUSTER_RECOVER'] = recoverInputs(data, 'cluster');
-    return this.clusters.act(ctx, cluster, { action: 'CLUSTER_RECOVER', inputs });
+    return this.clusters.act(ctx, cluster, { action: 'CLUSTER_RECOVER', inputs, name: o.name }, { claim: o.claim });
   }
 
   /**
@@ -396,16 +503,22 @@ export class ClusterActionsService {
   }
 
   /** The attach action checks the policy's type against the cluster's, and the one-per-type rule. */
-  private async policyAttach(ctx: RequestContext, identity: string, data: Record<string, unknown>): Promise<string> {
-    const req = validateBody(PolicyAttachData, data);
-    const cluster = await this.clusters.get(ctx, identity);
+  private async policyAttach(
+    ctx: RequestContext,
+    identity: string,
+    data: Record<string, unknown>,
+    o: VerbOptions,
+  ): Promise<string> {
+    const req = validateBody(PolicyAttachData, data, o);
+    const cluster = await this.target(ctx, identity, o);
     const policy = await this.findPolicy(ctx, req.policy_id);
     const inputs: ActionInputs['CLUSTER_ATTACH_POLICY'] = { policy_id: policy.id, enabled: req.enabled ?? true };
-    return this.clusters.act(ctx, cluster, {
-      action: 'CLUSTER_ATTACH_POLICY',
-      inputs,
-      name: `attach_policy_${shortId(cluster.id)}`,
-    });
+    return this.clusters.act(
+      ctx,
+      cluster,
+      { action: 'CLUSTER_ATTACH_POLICY', inputs, name: o.name ?? `attach_policy_${shortId(cluster.id)}` },
+      { claim: o.claim },
+    );
   }
 
   /** policy_detach and policy_update: the policy must be attached to the cluster. */
@@ -414,22 +527,35 @@ export class ClusterActionsService {
     identity: string,
     data: Record<string, unknown>,
     action: 'CLUSTER_DETACH_POLICY' | 'CLUSTER_UPDATE_POLICY',
+    o: VerbOptions,
   ): Promise<string> {
     const req =
-      action === 'CLUSTER_DETACH_POLICY' ? validateBody(PolicyDetachData, data) : validateBody(PolicyUpdateData, data);
-    const cluster = await this.clusters.get(ctx, identity);
+      action === 'CLUSTER_DETACH_POLICY'
+        ? validateBody(PolicyDetachData, data, o)
+        : validateBody(PolicyUpdateData, data, o);
+    const cluster = await this.target(ctx, identity, o);
     const policy = await this.findPolicy(ctx, req.policy_id);
     if (!(await this.bindings.get(cluster.id, policy.id))) {
       throw new BadRequest(`The policy '${req.policy_id}' is not attached to the specified cluster '${identity}'`);
     }
     if (action === 'CLUSTER_DETACH_POLICY') {
       const inputs: ActionInputs['CLUSTER_DETACH_POLICY'] = { policy_id: policy.id };
-      return this.clusters.act(ctx, cluster, { action, inputs, name: `detach_policy_${shortId(cluster.id)}` });
+      return this.clusters.act(
+        ctx,
+        cluster,
+        { action, inputs, name: o.name ?? `detach_policy_${shortId(cluster.id)}` },
+        { claim: o.claim },
+      );
     }
     const enabled = (req as PolicyUpdateData).enabled;
     const inputs: ActionInputs['CLUSTER_UPDATE_POLICY'] = { policy_id: policy.id };
     if (enabled !== undefined && enabled !== null) inputs.enabled = enabled;
-    return this.clusters.act(ctx, cluster, { action, inputs, name: `update_policy_${shortId(cluster.id)}` });
+    return this.clusters.act(
+      ctx,
+      cluster,
+      { action, inputs, name: o.name ?? `update_policy_${shortId(cluster.id)}` },
+      { claim: o.claim },
+    );
   }
 
   /** A policy named in a request body: not found is a 400 about "the specified policy". */
@@ -443,11 +569,11 @@ export class ClusterActionsService {
    * `POST /v1/clusters/{id}/ops`: `{"<op>": {"params": {…}, "filters": {…}}}`. The operation must be
    * one of the cluster profile type's, its params valid for it, and the filters must select members.
    */
-  async operation(ctx: RequestContext, identity: string, body: unknown): Promise<string> {
+  async operation(ctx: RequestContext, identity: string, body: unknown, o: VerbOptions = {}): Promise<string> {
     const [op, opData] = singleVerb(body, { none: 'No operation specified', many: 'Multiple operations specified' });
     if (!isMap(opData)) throw new HTTPBadRequest('The data provided is not a map');
-    const req = validateBody(OperationData, opData);
-    const cluster = await this.clusters.get(ctx, identity);
+    const req = validateBody(OperationData, opData, o);
+    const cluster = await this.target(ctx, identity, o);
     const profile = await this.profiles.getById(cluster.profileId);
     const typeKey = profile?.type ?? '';
     const ops = this.registry.has(typeKey) ? this.registry.get(typeKey).operations : {};
@@ -471,11 +597,12 @@ export class ClusterActionsService {
       .map((n) => n.id);
     if (!nodes.length) throw new BadRequest('No node (matching the filter) could be found');
     const inputs: ActionInputs['CLUSTER_OPERATION'] = { operation: op, params, nodes };
-    return this.clusters.act(ctx, cluster, {
-      action: 'CLUSTER_OPERATION',
-      inputs,
-      name: `cluster_${op}_${shortId(cluster.id)}`,
-    });
+    return this.clusters.act(
+      ctx,
+      cluster,
+      { action: 'CLUSTER_OPERATION', inputs, name: o.name ?? `cluster_${op}_${shortId(cluster.id)}` },
+      { claim: o.claim },
+    );
   }
 
   /** A node named in a request body; like Senlin, an ambiguous name counts as not found. */

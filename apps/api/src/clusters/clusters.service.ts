@@ -51,6 +51,30 @@ export async function previewing(f: () => Promise<unknown>): Promise<PreviewAske
   return store;
 }
 
+/** What ClustersService.act does besides recording the action, all under the cluster's row lock. */
+export interface ActOptions {
+  /** Skip the conflict checks (a forced delete). */
+  force?: boolean;
+  /**
+   * Runs first, before the conflict checks, with the new action's id: an idempotent trigger claims
+   * its key here, and aborts the transaction when a retry finds the action of the first.
+   */
+  claim?: (em: EntityManager, actionId: string) => Promise<void>;
+  /** Runs after the conflict checks, before the insert (a cooldown check, a purge). */
+  extra?: (em: EntityManager) => Promise<void>;
+}
+
+/** How a receiver's request for a cluster action differs from one to the cluster action API. */
+export interface VerbOptions {
+  /** The cluster, already found (a receiver knows its id). */
+  cluster?: ClusterEntity;
+  /** The action's name instead of the default one (`webhook_1a2b3c4d`). */
+  name?: string;
+  /** Drop unknown keys of the data instead of refusing them (an alarm posts fields of its own). */
+  lenient?: boolean;
+  claim?: ActOptions['claim'];
+}
+
 @Injectable()
 export class ClustersService {
   constructor(
@@ -163,9 +187,9 @@ export class ClustersService {
     return { cluster, actionId: action.id };
   }
 
-  async update(ctx: RequestContext, v: ApiVersion, identity: string, req: ClusterUpdate) {
+  async update(ctx: RequestContext, v: ApiVersion, identity: string, req: ClusterUpdate, o: VerbOptions = {}) {
     const scope = scopeOf(ctx);
-    const cluster = await this.clusters.get(scope, identity);
+    const cluster = o.cluster ?? (await this.clusters.get(scope, identity));
     if (cluster.status === 'ERROR') throw new FeatureNotSupported('Updating a cluster in error state');
     const inputs: Record<string, unknown> = {};
     const changed = (a: unknown, b: unknown) => JSON.stringify(a) !== JSON.stringify(b);
@@ -188,19 +212,24 @@ export class ClustersService {
       }
     }
     if (!Object.keys(inputs).length) throw new BadRequest('No property needs an update');
-    const actionId = await this.act(ctx, cluster, { action: 'CLUSTER_UPDATE', inputs });
+    const actionId = await this.act(ctx, cluster, { action: 'CLUSTER_UPDATE', inputs, name: o.name }, o);
     return { cluster, actionId };
   }
 
-  async delete(ctx: RequestContext, identity: string, force: boolean): Promise<string> {
-    const cluster = await this.clusters.get(scopeOf(ctx), identity);
+  async delete(ctx: RequestContext, identity: string, force: boolean, o: VerbOptions = {}): Promise<string> {
+    const cluster = o.cluster ?? (await this.clusters.get(scopeOf(ctx), identity));
     if (!force && CLUSTER_BUSY_STATUSES.includes(cluster.status)) {
       throw new ActionInProgress('cluster', identity, cluster.status);
     }
     const hosting = (cluster.dependents as { profiles?: string[] }).profiles ?? [];
     if (hosting.length)
       throw new ResourceInUse('cluster', identity, `still referenced by profile(s): ${pyRepr(hosting)}`);
-    return this.act(ctx, cluster, { action: 'CLUSTER_DELETE', inputs: { force } }, force);
+    return this.act(
+      ctx,
+      cluster,
+      { action: 'CLUSTER_DELETE', inputs: { force }, name: o.name },
+      { force, claim: o.claim },
+    );
   }
 
   /**
@@ -213,12 +242,11 @@ export class ClustersService {
     ctx: RequestContext,
     cluster: ClusterEntity,
     a: Pick<UserAction, 'action' | 'inputs' | 'name'>,
-    force = false,
-    extra?: (em: EntityManager) => Promise<void>,
+    o: ActOptions = {},
   ): Promise<string> {
     const preview = PREVIEWS.getStore();
     if (preview) {
-      await this.wouldAct(cluster, a.action, force, extra);
+      await this.wouldAct(cluster, a.action, o.force ?? false, o.extra);
       preview.asked = { cluster, action: a.action, inputs: a.inputs ?? {} };
       return '';
     }
@@ -230,8 +258,9 @@ export class ClustersService {
     });
     await this.ds.transaction(async (em) => {
       if (!(await this.clusters.lockRow(em, cluster.id))) throw new ResourceNotFound('cluster', cluster.id);
-      await this.factory.ensureFree(em, a.action, cluster.id, 'cluster', force);
-      await extra?.(em);
+      await o.claim?.(em, action.id);
+      await this.factory.ensureFree(em, a.action, cluster.id, 'cluster', o.force);
+      await o.extra?.(em);
       await this.factory.insert(action, em);
     });
     this.engine.announceLater([action.id]);

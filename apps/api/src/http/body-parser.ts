@@ -11,6 +11,12 @@ const declaredJson = (type: string): boolean =>
 /** Senlin also reads a body with no content type, or text/plain, as JSON when it starts with `{`. */
 const maybeJson = (type: string): boolean => type === '' || type === 'text/plain';
 
+const RAW = Symbol('grove:raw-body');
+const EMPTY = Buffer.alloc(0);
+
+/** The body as the client sent it (a signed webhook's signature covers these bytes); empty when none was read. */
+export const rawBodyOf = (req: IncomingMessage): Buffer => (req as { [RAW]?: Buffer })[RAW] ?? EMPTY;
+
 /** Marks a body that is not to be read at all (Senlin's `has_body` is false for it). */
 class NotJson extends Error {
   readonly notJson = true;
@@ -29,6 +35,7 @@ export function useJsonBodies(app: INestApplication, limit: number): void {
       strict: false,
       type: (req) => declaredJson(mediaType(req)) || maybeJson(mediaType(req)),
       verify: (req, _res, buf) => {
+        (req as { [RAW]?: Buffer })[RAW] = buf;
         if (!declaredJson(mediaType(req)) && buf[0] !== 0x7b) throw new NotJson('not a JSON body');
       },
     }),

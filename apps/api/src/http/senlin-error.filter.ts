@@ -8,6 +8,10 @@ const WEBOB: Record<number, [string, string]> = {
     'Bad Request',
     'The server could not comply with the request since\r\nit is either malformed or otherwise incorrect.\r\n',
   ],
+  401: [
+    'Unauthorized',
+    'This server could not verify that you are authorized to access the document you requested.  Either you supplied the wrong credentials (e.g., bad password), or your browser does not understand how to supply the credentials required.',
+  ],
   403: ['Forbidden', 'Access was denied to this resource.'],
   404: ['Not Found', 'The resource could not be found.'],
   // WebOb's HTTPMethodNotAllowed keeps the explanation of every client error.

@@ -188,6 +188,38 @@ export const SMap = (o: { nullable?: boolean } = {}) =>
     rule('object', isMap, (_p, v) => `${pyRepr(v)} is not of type 'object'`),
   );
 
+/** A JSON text that did not parse, kept so its rule can say so. */
+class UnparsedJson {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * Senlin's JsonField holding a map (receiver params and actor): a JSON object, null, or a string
+ * of JSON text that parses to one.
+ */
+export const SJsonMap = () =>
+  applyDecorators(
+    Transform(({ value }) => {
+      if (typeof value !== 'string') return value;
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        return new UnparsedJson(value);
+      }
+    }),
+    WhenGiven(),
+    rule(
+      'json',
+      (v) => !(v instanceof UnparsedJson),
+      (_p, v) => `The value (${(v as UnparsedJson).text}) is not a valid JSON.`,
+    ),
+    rule(
+      'object',
+      (v) => v instanceof UnparsedJson || isMap(v),
+      (_p, v) => `${pyRepr(v)} is not of type 'object', 'null'`,
+    ),
+  );
+
 export const SEnum = (values: readonly string[], o: { nullable?: boolean } = {}) =>
   applyDecorators(
     o.nullable ? WhenGiven() : WhenPresent(),
@@ -286,11 +318,18 @@ export function describe(errors: ValidationError[]): string[] {
   ]);
 }
 
-/** Checks a plain value against a DTO class; throws HTTPBadRequest listing every problem. */
-export function validateBody<T extends object>(cls: new () => T, body: unknown): T {
+/**
+ * Checks a plain value against a DTO class; throws HTTPBadRequest listing every problem. `lenient`
+ * drops unknown keys instead of refusing them (what a webhook's alarm posts besides the inputs).
+ */
+export function validateBody<T extends object>(cls: new () => T, body: unknown, o: { lenient?: boolean } = {}): T {
   if (!isMap(body)) throw new HTTPBadRequest('The request body must be a JSON object.');
   const dto = plainToInstance(cls, body);
-  const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
+  const errors = validateSync(dto, {
+    whitelist: true,
+    forbidNonWhitelisted: !o.lenient,
+    forbidUnknownValues: false,
+  });
   // A missing envelope (`{"node": …}`) is all Senlin reports: it looks for the key before anything else.
   const envelope = errors.find((e) => e.constraints?.envelope);
   if (envelope) throw new HTTPBadRequest(envelope.constraints!.envelope);

@@ -94,4 +94,43 @@ export class ApiConfig extends CommonConfig {
   @IsInt()
   @Min(1)
   SERVICE_DOWN_TIME_S = 60;
+
+  /**
+   * Base of webhook receivers' `alarm_url` (`<base>/webhooks/<id>/trigger?V=2…`), e.g.
+   * https://clustering.example.com/v1 (`/v1` is appended when the URL has no `v1`; Senlin's
+   * `[receiver] host/port`). Unset: API_PUBLIC_URL + `/v1`, else the Host the create request came to.
+   */
+  @Expose()
+  @EmptyAsUnset()
+  @IsOptional()
+  @Matches(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/, { message: 'must be an http(s) URL without query' })
+  RECEIVER_BASE_URL?: string;
+
+  /**
+   * Where message receivers' channels say the broker is: `amqp(s)://host[:port][/vhost]`, without
+   * credentials. Unset: AMQP_URL's host, port and vhost (its user and password are never shown).
+   */
+  @Expose()
+  @EmptyAsUnset()
+  @IsOptional()
+  @Matches(/^amqps?:\/\/[^@/?#\s]+(\/[^?#\s]*)?$/, {
+    message: 'must be amqp(s)://host[:port][/vhost] without credentials',
+  })
+  RECEIVER_BROKER_URL?: string;
+
+  /** Signed webhooks: a trigger whose X-Grove-Timestamp is further than this from now is refused (401). */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(10)
+  @Max(86_400)
+  WEBHOOK_REPLAY_WINDOW_S = 300;
+
+  /** A webhook trigger repeated with the same Idempotency-Key within this long returns the first one's action. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(60)
+  @Max(30 * 86_400)
+  WEBHOOK_IDEMPOTENCY_TTL_S = 86_400;
 }

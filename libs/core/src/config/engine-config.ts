@@ -1,7 +1,7 @@
 import { Expose } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, Max, Min } from 'class-validator';
 import { CloudConfig } from './cloud-config';
-import { ToNumber } from './load-config';
+import { ToBoolean, ToNumber } from './load-config';
 
 export class EngineConfig extends CloudConfig {
   /**
@@ -56,4 +56,24 @@ export class EngineConfig extends CloudConfig {
   @Min(1)
   @Max(100_000)
   MAX_NODES_PER_CLUSTER = 1000;
+
+  /**
+   * Publish every event on the `<AMQP_PREFIX>.notifications` topic exchange (Senlin's `message`
+   * event dispatcher). Off, or with the in-process bus, events are only marked as published.
+   */
+  @Expose()
+  @ToBoolean()
+  @IsBoolean()
+  NOTIFICATIONS_ENABLED = true;
+
+  /**
+   * How often an engine looks for events to publish when none woke it (an engine that writes events
+   * looks a moment later by itself; this covers the events other processes write).
+   */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  NOTIFICATION_INTERVAL_MS = 1_000;
 }

@@ -3,7 +3,7 @@
  * match on. One filter in the api renders them as Senlin's fault body; errors that crossed the
  * broker are rebuilt into the same classes by `rebuildError`.
  */
-export type ErrorStatus = 400 | 403 | 404 | 406 | 409 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 406 | 409 | 500 | 503;
 
 export class GroveError extends Error {
   constructor(
@@ -68,6 +68,13 @@ export class MethodVersionNotFound extends GroveError {
 export class RequestLimitExceeded extends GroveError {
   constructor(msg: string) {
     super(400, 'RequestLimitExceeded', `Request limit exceeded: ${msg}`);
+  }
+}
+
+/** A signed webhook's trigger without a valid signature (Grove; Senlin has no 401 of its own). */
+export class HTTPUnauthorized extends GroveError {
+  constructor(msg: string) {
+    super(401, 'HTTPUnauthorized', msg);
   }
 }
 
@@ -216,6 +223,7 @@ const BY_TYPE: Record<string, new (...args: never[]) => GroveError> = {
   MultipleChoices,
   MethodVersionNotFound,
   RequestLimitExceeded,
+  HTTPUnauthorized,
   Forbidden,
   ResourceNotFound,
   PolicyBindingNotFound,

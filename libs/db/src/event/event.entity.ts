@@ -26,6 +26,8 @@ export class EventEntity {
   @Column({ type: 'varchar', length: 255 }) status!: string;
   @Column({ type: 'text', default: '' }) statusReason!: string;
   @Column({ type: 'jsonb', default: () => "'{}'" }) metaData!: Record<string, unknown>;
+  /** The action that wrote it, for the notification; null for events no action wrote. */
+  @Column({ type: 'uuid', nullable: true }) actionId?: string | null;
   /** Set once the event went out on the notification exchange; unset (the default) when written. */
   @Column({ type: 'boolean', default: false }) published?: boolean;
 }

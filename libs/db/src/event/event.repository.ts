@@ -2,9 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Scope } from '@grove/core';
 import { findByIdentity, listPage, type ListQuery, type Listable } from '../list-query';
-import { insertRows } from '../rows';
+import { ActionEntity } from '../action/action.entity';
+import { ClusterEntity } from '../cluster/cluster.entity';
+import { NodeEntity } from '../node/node.entity';
+import { insertRows, sql, toEntities } from '../rows';
 import { exactlyOne } from '../scope-sql';
 import { EventEntity } from './event.entity';
+
+/** What a batch of events is about, as it is now (see EventRepository.subjects). */
+export interface EventSubjects {
+  actions: Map<string, ActionEntity>;
+  clusters: Map<string, ClusterEntity>;
+  nodes: Map<string, NodeEntity>;
+}
 
 export const EVENT_LIST: Listable = {
   table: 'event',
@@ -15,7 +25,24 @@ export const EVENT_LIST: Listable = {
 
 @Injectable()
 export class EventRepository {
+  private readonly inserted: (() => void)[] = [];
+  /** Nobody in this process publishes notifications: events are written as published already. */
+  private writePublished = false;
+
   constructor(private readonly ds: DataSource) {}
+
+  /** Calls `fn` after every insert (the notification outbox wakes up); it must be cheap and never throw. */
+  onInsert(fn: () => void): void {
+    this.inserted.push(fn);
+  }
+
+  /**
+   * Writes this process's events as published from now on, so the outbox costs nothing when no
+   * notification can go out (the in-process bus, notifications off).
+   */
+  skipOutbox(): void {
+    this.writePublished = true;
+  }
 
   /** By full UUID or short id only (Senlin does not look events up by name). */
   async get(scope: Scope, identity: string): Promise<EventEntity> {
@@ -31,6 +58,70 @@ export class EventRepository {
   }
 
   async insert(events: readonly EventEntity[], em: EntityManager = this.ds.manager): Promise<void> {
-    await insertRows(em, this.ds, EventEntity, events);
+    const rows = this.writePublished ? events.map((e) => ({ published: true, ...e })) : events;
+    await insertRows(em, this.ds, EventEntity, rows);
+    for (const fn of this.inserted) fn();
+  }
+
+  /**
+   * The notification outbox: up to `limit` unpublished events, oldest first, locked until the
+   * transaction of `em` ends. Rows another transaction holds are skipped, so engines draining at
+   * the same time never take the same event.
+   */
+  async takeUnpublished(em: EntityManager, limit: number): Promise<EventEntity[]> {
+    const { rows } = await sql(
+      em,
+      `SELECT * FROM event WHERE NOT published ORDER BY timestamp LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    return toEntities(this.ds, EventEntity, rows);
+  }
+
+  async markPublished(ids: readonly string[], em: EntityManager): Promise<void> {
+    if (ids.length) await sql(em, `UPDATE event SET published = true WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
+  /** Marks up to `limit` events published without publishing them (nobody listens); returns how many. */
+  async markSomePublished(limit: number): Promise<number> {
+    const { count } = await sql(
+      this.ds,
+      `UPDATE event SET published = true WHERE id IN (SELECT id FROM event WHERE NOT published LIMIT $1)`,
+      [limit],
+    );
+    return count;
+  }
+
+  /**
+   * The actions, clusters and nodes some events are about, as they are now: three reads by id for
+   * the whole batch, on the connection of `em` (the outbox's transaction takes no other from the
+   * pool the actions need). Objects deleted meanwhile are missing from the maps.
+   */
+  async subjects(events: readonly EventEntity[], em: EntityManager = this.ds.manager): Promise<EventSubjects> {
+    const ids = (pick: (e: EventEntity) => string | null | undefined) => [
+      ...new Set(events.map(pick).filter((x): x is string => Boolean(x))),
+    ];
+    const read = async <T extends { id: string }>(table: string, target: new () => T, wanted: string[]) => {
+      if (!wanted.length) return new Map<string, T>();
+      const { rows } = await sql(em, `SELECT * FROM ${table} WHERE id = ANY($1::uuid[])`, [wanted]);
+      return new Map(toEntities(this.ds, target, rows).map((r) => [r.id, r]));
+    };
+    const [actions, clusters, nodes] = await Promise.all([
+      read(
+        'action',
+        ActionEntity,
+        ids((e) => e.actionId),
+      ),
+      read(
+        'cluster',
+        ClusterEntity,
+        ids((e) => (e.otype === 'CLUSTER' ? e.oid : null)),
+      ),
+      read(
+        'node',
+        NodeEntity,
+        ids((e) => (e.otype === 'NODE' ? e.oid : null)),
+      ),
+    ]);
+    return { actions, clusters, nodes };
   }
 }

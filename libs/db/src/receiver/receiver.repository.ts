@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Scope } from '@grove/core';
-import { findByIdentity, listPage, type ListQuery, type Listable } from '../list-query';
-import { insertRows, rowById, sql, toEntities, updateRow } from '../rows';
+import { SYSTEM_SCOPE, type Scope } from '@grove/core';
+import { ClusterEntity } from '../cluster/cluster.entity';
+import { findByIdentity, findRowsByIdentity, listPage, type ListQuery, type Listable } from '../list-query';
+import { fromJsonRow, insertRows, rowById, sql, toEntities, updateRow } from '../rows';
 import { exactlyOne } from '../scope-sql';
 import { ReceiverEntity } from './receiver.entity';
 
@@ -30,6 +31,27 @@ export class ReceiverRepository {
 
   private match(scope: Scope, identity: string): Promise<ReceiverEntity[]> {
     return findByIdentity(this.ds, ReceiverEntity, 'receiver', scope, identity, { byName: true });
+  }
+
+  /**
+   * A webhook's trigger: the receiver in any project (the URL is the credential), and its cluster
+   * as it is now (null when gone), in one statement.
+   */
+  async getForTrigger(identity: string): Promise<{ receiver: ReceiverEntity; cluster: ClusterEntity | null }> {
+    const rows = await findRowsByIdentity(
+      this.ds,
+      'receiver',
+      SYSTEM_SCOPE,
+      identity,
+      { byName: true },
+      '(SELECT to_jsonb(c) FROM cluster c WHERE c.id = t.cluster_id) AS cluster_row',
+    );
+    const row = exactlyOne(rows, 'receiver', identity);
+    const cluster = row.cluster_row as Record<string, unknown> | null;
+    return {
+      receiver: toEntities(this.ds, ReceiverEntity, [row])[0],
+      cluster: cluster ? fromJsonRow(this.ds, ClusterEntity, cluster) : null,
+    };
   }
 
   async getById(id: string, em?: EntityManager): Promise<ReceiverEntity | null> {
@@ -72,29 +94,56 @@ export class ReceiverRepository {
   }
 
   /**
-   * Remembers that the trigger with `key` made `actionId`. If an earlier trigger with the same key
-   * got there first, nothing is written and its action id is returned instead: one statement decides.
+   * Remembers that the trigger with `key` made `actionId`, unless an earlier trigger of the
+   * receiver with the same key, younger than `ttlS`, got there first: then nothing changes and the
+   * earlier action's id is returned. One statement decides (it waits for a concurrent insert of the
+   * same key to commit or roll back), so of two triggers with one key only one can see its own id.
+   * An expired key is taken over.
    */
-  async rememberTrigger(receiverId: string, key: string, actionId: string, em: EntityManager): Promise<string> {
+  async rememberTrigger(
+    receiverId: string,
+    key: string,
+    actionId: string,
+    ttlS: number,
+    em: EntityManager,
+  ): Promise<string> {
     const { rows } = await sql<{ action_id: string }>(
       em,
-      `WITH ins AS (INSERT INTO webhook_trigger (receiver_id, idempotency_key, action_id) VALUES ($1, $2, $3)
-                    ON CONFLICT DO NOTHING RETURNING action_id)
-       SELECT action_id FROM ins UNION ALL
-       SELECT action_id FROM webhook_trigger WHERE receiver_id = $1 AND idempotency_key = $2 LIMIT 1`,
-      [receiverId, key, actionId],
+      `INSERT INTO webhook_trigger (receiver_id, idempotency_key, action_id) VALUES ($1, $2, $3)
+       ON CONFLICT (receiver_id, idempotency_key) DO UPDATE SET
+         action_id = CASE WHEN webhook_trigger.created_at <= now() - make_interval(secs => $4)
+                          THEN EXCLUDED.action_id ELSE webhook_trigger.action_id END,
+         created_at = CASE WHEN webhook_trigger.created_at <= now() - make_interval(secs => $4)
+                           THEN now() ELSE webhook_trigger.created_at END
+       RETURNING action_id`,
+      [receiverId, key, actionId, ttlS],
     );
-    return rows[0]?.action_id ?? actionId;
+    return rows[0].action_id;
   }
 
-  /** The action an earlier trigger with this key made, if any and not older than `ttlS`. */
-  async triggeredBefore(receiverId: string, key: string, ttlS: number): Promise<string | null> {
+  /** The action an earlier trigger with one of these keys made, if any is younger than its `ttlS`. */
+  async triggeredBefore(receiverId: string, keys: readonly { key: string; ttlS: number }[]): Promise<string | null> {
+    if (!keys.length) return null;
     const { rows } = await sql<{ action_id: string }>(
       this.ds,
-      `SELECT action_id FROM webhook_trigger WHERE receiver_id = $1 AND idempotency_key = $2
-         AND created_at > now() - make_interval(secs => $3)`,
-      [receiverId, key, ttlS],
+      `SELECT t.action_id FROM webhook_trigger t
+         JOIN unnest($2::text[], $3::int[]) AS k(key, ttl) ON t.idempotency_key = k.key
+        WHERE t.receiver_id = $1 AND t.created_at > now() - make_interval(secs => k.ttl)
+        ORDER BY t.created_at LIMIT 1`,
+      [receiverId, keys.map((k) => k.key), keys.map((k) => k.ttlS)],
     );
     return rows[0]?.action_id ?? null;
+  }
+
+  /** Forgets trigger keys older than their time to live: `prefix`ed keys after `prefixTtlS`, others after `ttlS`. */
+  async purgeTriggers(ttlS: number, prefix: string, prefixTtlS: number): Promise<number> {
+    const { count } = await sql(
+      this.ds,
+      `DELETE FROM webhook_trigger
+        WHERE created_at < now() - make_interval(secs => $1)
+           OR (starts_with(idempotency_key, $2) AND created_at < now() - make_interval(secs => $3))`,
+      [ttlS, prefix, prefixTtlS],
+    );
+    return count;
   }
 }

@@ -53,6 +53,7 @@ function event(a: ActionEntity, o: EventObject, status: string, reason: string, 
     status,
     statusReason: reason,
     metaData: {},
+    actionId: a.id,
   };
 }
 

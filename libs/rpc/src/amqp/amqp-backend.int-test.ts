@@ -7,7 +7,7 @@ import {
   TEST_QUEUE_EXPIRES_MS,
   testQueuePrefix,
 } from '@grove/testing';
-import type { BusHandlers } from '../bus-backend';
+import type { BusHandlers, QueueMessage } from '../bus-backend';
 import { AmqpBackend } from './amqp-backend';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -117,7 +117,243 @@ describe('AmqpBackend', () => {
   });
 
   afterAll(async () => {
-    for (const p of prefixes) await deleteTestQueues(p);
+    for (const p of prefixes) await deleteTestQueues(p, { queues: named, exchanges: named });
+  });
+
+  /** Named queues and exchanges the tests used, removed at the end. */
+  const named: string[] = [];
+  const queueName = (t: { prefix: string }, label: string) => {
+    const name = `${t.prefix}.${label}`;
+    named.push(name);
+    return name;
+  };
+
+  /** A raw amqplib connection, for what a foreign publisher or consumer would do. */
+  async function foreign<T>(fn: (ch: amqplib.Channel) => Promise<T>): Promise<T> {
+    const conn = await amqplib.connect(TEST_AMQP_URL);
+    conn.on('error', () => undefined);
+    try {
+      const ch = await conn.createConfirmChannel();
+      ch.on('error', () => undefined); // a passive check of a missing queue closes the channel
+      const out = await fn(ch);
+      await ch.waitForConfirms().catch(() => undefined); // closing at once would lose what was sent
+      return out;
+    } finally {
+      await conn.close();
+    }
+  }
+
+  /** Messages waiting in a queue (null when it does not exist), asked on a connection of its own. */
+  const depth = (name: string) => foreign((ch) => ch.checkQueue(name).then((q) => q.messageCount)).catch(() => null);
+
+  describe('named queues', () => {
+    it('delivers JSON messages with their message id to a consumer, and acknowledges each once handled', async () => {
+      const t = scope();
+      const bus = t.bus('a');
+      const q = queueName(t, 'q');
+      await bus.declareQueue(q);
+      await bus.declareQueue(q); // declaring again is fine
+      const seen: QueueMessage[] = [];
+      const stuck = gate();
+      await bus.consumeQueue(q, async (m) => {
+        seen.push(m);
+        await stuck.wait;
+      });
+      await bus.sendToQueue(q, { n: 1 }, { messageId: 'm-1' });
+      await bus.sendToQueue(q, { n: 2 });
+      await until('the first arrived', () => seen.length === 1);
+      await sleep(100);
+      // prefetch 1: the second waits until the first is handled, and nothing is acknowledged yet.
+      expect(seen).toEqual([{ data: { n: 1 }, messageId: 'm-1', redelivered: false }]);
+      stuck.open();
+      await until('the second arrived', () => seen.length === 2);
+      expect(seen[1]).toEqual({ data: { n: 2 }, messageId: undefined, redelivered: false });
+      await until('both acknowledged', async () => (await depth(q)) === 0);
+    });
+
+    it('shares a queue between consumers in two processes, each message once', async () => {
+      const t = scope();
+      const [a, b, client] = [t.bus('a'), t.bus('b'), t.bus('client')];
+      const q = queueName(t, 'shared');
+      await client.declareQueue(q);
+      const got: { who: string; n: number }[] = [];
+      for (const [who, bus] of [
+        ['a', a],
+        ['b', b],
+      ] as const) {
+        await bus.consumeQueue(
+          q,
+          async (m) => {
+            got.push({ who, n: (m.data as { n: number }).n });
+            await sleep(20);
+          },
+          { prefetch: 2 },
+        );
+      }
+      await Promise.all(Array.from({ length: 20 }, (_, n) => client.sendToQueue(q, { n })));
+      await until('all handled', () => got.length === 20);
+      await sleep(100);
+      expect(got.map((g) => g.n).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, n) => n));
+      expect(new Set(got.map((g) => g.who))).toEqual(new Set(['a', 'b']));
+    });
+
+    it('drops a message whose handler fails, and one that is not JSON, without blocking the queue', async () => {
+      const t = scope();
+      const bus = t.bus('a');
+      const q = queueName(t, 'poison');
+      await bus.declareQueue(q);
+      const handled: unknown[] = [];
+      await bus.consumeQueue(q, async (m) => {
+        handled.push(m.data);
+        if ((m.data as { bad?: boolean }).bad) throw new Error('cannot take this one');
+      });
+      await bus.sendToQueue(q, { bad: true });
+      await foreign(async (ch) => void ch.sendToQueue(q, Buffer.from('not json {')));
+      await bus.sendToQueue(q, { n: 2 });
+      await until('the good one handled', () => handled.length === 2);
+      expect(handled).toEqual([{ bad: true }, { n: 2 }]);
+      await until('queue empty', async () => (await depth(q)) === 0);
+      expect(events.get(bus)!.some((e) => /handler of queue .* failed: cannot take this one/.test(e))).toBe(true);
+      expect(events.get(bus)!.some((e) => /not JSON/.test(e))).toBe(true);
+    });
+
+    it('stops delivering once cancelled; what arrives later stays in the queue', async () => {
+      const t = scope();
+      const bus = t.bus('a');
+      const q = queueName(t, 'cancel');
+      await bus.declareQueue(q);
+      const seen: unknown[] = [];
+      const cancel = await bus.consumeQueue(q, async (m) => void seen.push(m.data));
+      await bus.sendToQueue(q, { n: 1 });
+      await until('first seen', () => seen.length === 1);
+      await cancel();
+      await cancel(); // twice is fine
+      await bus.sendToQueue(q, { n: 2 });
+      await until('kept', async () => (await depth(q)) === 1);
+      expect(seen).toEqual([{ n: 1 }]);
+    });
+
+    it('refuses to consume a queue that does not exist, and the connection keeps working', async () => {
+      const t = scope();
+      await t.serve('server', recorder());
+      const bus = t.bus('a');
+      const q = queueName(t, 'missing');
+      await expect(bus.consumeQueue(q, async () => undefined)).rejects.toBeInstanceOf(ResourceNotFound);
+      await bus.sendToQueue(q, { n: 1 }); // dropped: nobody declared it
+      expect(await depth(q)).toBeNull();
+      expect(await bus.call('engine', 'echo', { n: 1 }, 5_000)).toEqual({ echo: { n: 1 } });
+      expect(events.get(bus)!.filter((e) => e.startsWith('disconnect'))).toEqual([]);
+    });
+
+    it('refuses to declare a queue that exists with other arguments, without losing the connection', async () => {
+      const t = scope();
+      await t.serve('server', recorder());
+      const bus = t.bus('a');
+      const q = queueName(t, 'other-args');
+      await foreign((ch) => ch.assertQueue(q, { durable: false }));
+      await expect(bus.declareQueue(q)).rejects.toBeInstanceOf(ServiceUnavailable);
+      expect(await bus.call('engine', 'echo', { n: 1 }, 5_000)).toEqual({ echo: { n: 1 } });
+    });
+
+    it('tells the consumers of a deleted queue, here and in another process; other consumers carry on', async () => {
+      const t = scope();
+      const [a, b] = [t.bus('a'), t.bus('b')];
+      const [doomed, kept] = [queueName(t, 'doomed'), queueName(t, 'kept')];
+      await a.declareQueue(doomed);
+      await a.declareQueue(kept);
+      const gone: string[] = [];
+      const seen: unknown[] = [];
+      await a.consumeQueue(doomed, async () => undefined, { onGone: () => gone.push('a') });
+      await b.consumeQueue(doomed, async () => undefined, { onGone: () => gone.push('b') });
+      await b.consumeQueue(kept, async (m) => void seen.push(m.data));
+      await a.deleteQueue(doomed);
+      await a.deleteQueue(doomed); // a missing queue counts as deleted
+      await until('both told', () => gone.length === 2);
+      expect(await depth(doomed)).toBeNull();
+      await a.sendToQueue(kept, { n: 1 });
+      await until('the other consumer carries on', () => seen.length === 1);
+    });
+
+    it('consumes again after the broker dropped the connection', async () => {
+      const t = scope();
+      const bus = t.bus('a');
+      const q = queueName(t, 'reconnect');
+      await bus.declareQueue(q);
+      const seen: unknown[] = [];
+      await bus.consumeQueue(q, async (m) => void seen.push(m.data));
+      expect(await t.drop('a')).toBe(1);
+      await until('noticed', () => !bus.isConnected(), 2_000);
+      await foreign(async (ch) => void ch.sendToQueue(q, Buffer.from(JSON.stringify({ n: 1 }))));
+      await until('delivered on the new connection', () => seen.length === 1, 10_000);
+    });
+
+    it('gives a message whose consumer died mid-handler to another consumer', async () => {
+      const t = scope();
+      const [a, b] = [t.bus('a'), t.bus('b')];
+      const q = queueName(t, 'redeliver');
+      await a.declareQueue(q);
+      const stuck = gate();
+      const seenA: QueueMessage[] = [];
+      const seenB: QueueMessage[] = [];
+      await a.consumeQueue(q, async (m) => {
+        seenA.push(m);
+        await stuck.wait;
+      });
+      await a.sendToQueue(q, { n: 1 });
+      await until('a has it', () => seenA.length === 1);
+      await b.consumeQueue(q, async (m) => void seenB.push(m));
+      await sleep(100);
+      expect(seenB).toEqual([]);
+      expect(await t.drop('a')).toBe(1);
+      await until('b has it', () => seenB.length === 1, 5_000);
+      expect(seenB[0]).toMatchObject({ data: { n: 1 }, redelivered: true });
+      stuck.open();
+    });
+  });
+
+  describe('topics', () => {
+    it('routes each message to the queues bound to its routing key', async () => {
+      const t = scope();
+      const bus = t.bus('a');
+      const exchange = queueName(t, 'topic');
+      const [clusters, everything] = [queueName(t, 'clusters'), queueName(t, 'everything')];
+      // The exchange is declared on first publish; what went before reached nobody.
+      await bus.publishTopic(exchange, 'cluster.create.start', { n: 0 });
+      await foreign(async (ch) => {
+        await ch.assertExchange(exchange, 'topic', { durable: true });
+        for (const [queue, key] of [
+          [clusters, 'cluster.#'],
+          [everything, '#'],
+        ]) {
+          await ch.assertQueue(queue, { durable: false });
+          await ch.bindQueue(queue, exchange, key);
+        }
+      });
+      await bus.publishTopic(exchange, 'cluster.create.end', { n: 1 });
+      await bus.publishTopic(exchange, 'node.create.end', { n: 2 });
+      const take = (queue: string) =>
+        foreign(async (ch) => {
+          const out: { key: string; body: unknown; persistent: boolean }[] = [];
+          for (let m = await ch.get(queue, { noAck: true }); m; m = await ch.get(queue, { noAck: true })) {
+            out.push({
+              key: m.fields.routingKey,
+              body: JSON.parse(m.content.toString()),
+              persistent: m.properties.deliveryMode === 2,
+            });
+          }
+          return out;
+        });
+      expect(await take(clusters)).toEqual([{ key: 'cluster.create.end', body: { n: 1 }, persistent: true }]);
+      expect((await take(everything)).map((m) => m.key)).toEqual(['cluster.create.end', 'node.create.end']);
+    });
+
+    it('refuses to publish while the broker is away, without queueing the message', async () => {
+      const t = scope();
+      const bus = new AmqpBackend({ url: 'amqp://guest:guest@127.0.0.1:1', prefix: t.prefix });
+      open.push(bus);
+      await expect(bus.publishTopic(queueName(t, 'away'), 'k', {})).rejects.toBeInstanceOf(ServiceUnavailable);
+      await expect(bus.declareQueue(queueName(t, 'away-q'))).rejects.toBeInstanceOf(ServiceUnavailable);
+    });
   });
 
   describe('work queue', () => {

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
 import type { Channel, ConsumeMessage } from 'amqplib';
-import { ServiceUnavailable } from '@grove/core';
-import type { BusBackend, BusHandlers, BusPacket, RpcReply, ServeOptions } from '../bus-backend';
+import { GroveError, ResourceNotFound, ServiceUnavailable } from '@grove/core';
+import type { BusBackend, BusHandlers, BusPacket, QueueMessage, RpcReply, ServeOptions } from '../bus-backend';
 import type { BusRole, Delivery } from '../contracts/routes';
 import { RPC_VERSION } from '../contracts/engine.contract';
 import { fromReply, toReplyError } from '../rpc-error';
 
 const DIRECT_REPLY = 'amq.rabbitmq.reply-to';
+/** How long a named-queue or topic operation waits for a connection (at start, or while reconnecting). */
+const BROKER_WAIT_MS = 5_000;
 
 export interface AmqpBackendOptions {
   url: string;
@@ -30,6 +32,9 @@ export interface AmqpBackendOptions {
  *   time and acknowledges a message once handled, so a dead server's messages go to the others.
  * - `P.R.rpc`: requests answered through direct reply-to; a request expires when its caller gives up.
  * - `P.R.broadcast`: a fanout exchange; every server binds its own exclusive queue.
+ * - named queues and topic exchanges (message receivers, notifications): names as given, consumed
+ *   on a channel of their own that this class reopens itself, so a queue deleted under its consumer
+ *   costs nothing but that consumer.
  * amqp-connection-manager reconnects after a broker restart and re-runs each channel's setup;
  * publishes made meanwhile wait in memory and go out on the new connection.
  *
@@ -48,6 +53,14 @@ export class AmqpBackend implements BusBackend {
   private connected = false;
   /** Channels whose setup (declarations, consumers) has not finished on the current connection. */
   private readonly settingUp = new Set<ChannelWrapper>();
+  /** Exchanges whose last declaration succeeded; publishing to a missing one would close the publisher. */
+  private readonly exchangesReady = new Set<string>();
+  /** Consumers of named queues, kept across reconnects. */
+  private readonly consumers = new Set<QueueConsumer>();
+  /** The channel named-queue consumers share on the current connection (opened on demand). */
+  private consumerChannel: Promise<Channel> | null = null;
+  /** Consumer set-ups run one at a time: each sets the channel's prefetch for the consume after it. */
+  private consumerSetup: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   constructor(private readonly o: AmqpBackendOptions) {
@@ -58,10 +71,14 @@ export class AmqpBackend implements BusBackend {
     });
     this.conn.on('connect', () => {
       this.connected = true;
+      this.consumerChannel = null;
+      if (this.consumers.size) void this.restartConsumers();
       o.onEvent?.('connect');
     });
     this.conn.on('disconnect', ({ err }) => {
       this.connected = false;
+      this.consumerChannel = null;
+      for (const c of this.consumers) c.tag = null;
       for (const ch of [this.publisher, ...this.servers]) this.settingUp.add(ch);
       // Replies come through the direct reply-to of the channel that sent the request, which is
       // gone: a call already sent can never be answered, so its caller hears it now, not at its timeout.
@@ -299,6 +316,209 @@ export class AmqpBackend implements BusBackend {
     }
   }
 
+  /** Waits up to BROKER_WAIT_MS for a connection; false when there is none by then. */
+  private async connection(): Promise<boolean> {
+    if (this.conn.connection) return true;
+    if (this.closed) return false;
+    let onConnect!: () => void;
+    const connected = new Promise<boolean>((resolve) => (onConnect = () => resolve(true)));
+    this.conn.once('connect', onConnect);
+    const timer = setTimeout(onConnect, BROKER_WAIT_MS);
+    try {
+      await connected;
+    } finally {
+      clearTimeout(timer);
+      this.conn.removeListener('connect', onConnect);
+    }
+    return Boolean(this.conn.connection);
+  }
+
+  /** Runs `fn` on a side channel; rejects with ServiceUnavailable (saying `what`) when it could not. */
+  private async mustOnSideChannel(what: string, fn: (ch: Channel) => Promise<unknown>): Promise<void> {
+    if (this.closed) throw new ServiceUnavailable(`The bus is closed; cannot ${what}.`);
+    await this.connection();
+    const ok = await this.onSideChannel(async (ch) => (await fn(ch), true));
+    if (!ok) {
+      throw new ServiceUnavailable(
+        this.conn.connection ? `RabbitMQ refused to ${what}.` : `RabbitMQ is not reachable; cannot ${what}.`,
+      );
+    }
+  }
+
+  async declareQueue(name: string): Promise<void> {
+    await this.mustOnSideChannel(`declare queue '${name}'`, (ch) =>
+      ch.assertQueue(name, { durable: true, arguments: this.queueArgs() }),
+    );
+  }
+
+  async deleteQueue(name: string): Promise<void> {
+    // The broker answers a deletion of a missing queue with success.
+    await this.mustOnSideChannel(`delete queue '${name}'`, (ch) => ch.deleteQueue(name));
+  }
+
+  async sendToQueue(name: string, data: unknown, o: { messageId?: string } = {}): Promise<void> {
+    const body = Buffer.from(JSON.stringify(data));
+    // The default exchange never closes a channel: a message for a missing queue is simply dropped.
+    await this.publish(() =>
+      this.publisher.sendToQueue(name, body, {
+        persistent: true,
+        contentType: 'application/json',
+        messageId: o.messageId,
+      }),
+    );
+  }
+
+  async publishTopic(exchange: string, routingKey: string, data: unknown): Promise<void> {
+    const declareTopic = async (ch: Channel) => {
+      this.exchangesReady.delete(exchange);
+      await ch.assertExchange(exchange, 'topic', { durable: true });
+      this.exchangesReady.add(exchange);
+    };
+    await this.declare(exchange, declareTopic);
+    // Declared on a connection that has since gone, or never (the broker was away): once more now,
+    // since publishing to an exchange that does not exist would cost the publisher its channel.
+    if (!this.exchangesReady.has(exchange)) {
+      await this.mustOnSideChannel(`declare exchange '${exchange}'`, declareTopic);
+    }
+    const body = Buffer.from(JSON.stringify(data));
+    await this.publish(() =>
+      this.publisher.publish(exchange, routingKey, body, { persistent: true, contentType: 'application/json' }),
+    );
+  }
+
+  async consumeQueue(
+    name: string,
+    handler: (m: QueueMessage) => Promise<void>,
+    o: { prefetch?: number; onGone?: () => void } = {},
+  ): Promise<() => Promise<void>> {
+    if (this.closed) throw new ServiceUnavailable(`The bus is closed; cannot consume '${name}'.`);
+    const c: QueueConsumer = {
+      queue: name,
+      handler,
+      prefetch: o.prefetch ?? 1,
+      onGone: o.onGone,
+      tag: null,
+      starting: null,
+    };
+    this.consumers.add(c);
+    try {
+      await this.startConsumer(c);
+    } catch (e) {
+      this.consumers.delete(c);
+      if (e instanceof GroveError) throw e;
+      throw new ServiceUnavailable(`Could not consume queue '${name}': ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return async () => {
+      if (!this.consumers.delete(c)) return;
+      const tag = c.tag;
+      c.tag = null;
+      const ch = await this.consumerChannel?.catch(() => undefined);
+      if (ch && tag) await ch.cancel(tag).catch(() => undefined);
+    };
+  }
+
+  /** The channel of named-queue consumers on the current connection, opened when first needed. */
+  private channelForConsumers(): Promise<Channel> {
+    if (this.consumerChannel) return this.consumerChannel;
+    const connection = this.conn.connection;
+    if (!connection) return Promise.reject(new ServiceUnavailable('RabbitMQ is not reachable right now.'));
+    const opening: Promise<Channel> = connection.createChannel().then((ch) => {
+      ch.on('error', () => undefined); // the close below says what matters
+      ch.on('close', () => {
+        if (this.consumerChannel !== opening) return;
+        this.consumerChannel = null;
+        for (const c of this.consumers) c.tag = null;
+        // The broker closed it (say, a consume raced a queue's deletion) while the connection stays:
+        // the other consumers come back on a new channel. After a lost connection, 'connect' does it.
+        // A channel also closes just before its connection is lost; by the time this runs the
+        // 'disconnect' has been seen.
+        setTimeout(() => this.connected && !this.closed && void this.restartConsumers(), 200).unref();
+      });
+      return ch;
+    });
+    this.consumerChannel = opening;
+    opening.catch(() => {
+      if (this.consumerChannel === opening) this.consumerChannel = null;
+    });
+    return opening;
+  }
+
+  private async restartConsumers(): Promise<void> {
+    for (const c of [...this.consumers]) {
+      if (!this.consumers.has(c)) continue;
+      await this.startConsumer(c).catch((e: unknown) => {
+        if (e instanceof ResourceNotFound) {
+          this.consumers.delete(c);
+          c.onGone?.();
+        } else {
+          this.o.onEvent?.(
+            'error',
+            `could not consume queue ${c.queue}: ${e instanceof Error ? e.message : String(e)}`,
+          );
+        }
+      });
+    }
+  }
+
+  /** Starts consuming unless already consuming; ResourceNotFound when the queue does not exist. */
+  private startConsumer(c: QueueConsumer): Promise<void> {
+    if (c.tag) return Promise.resolve();
+    c.starting ??= withTimeout(
+      (async () => {
+        try {
+          await this.connection();
+          // Checked first on a side channel: consuming a missing queue would close the shared channel.
+          const exists = await this.onSideChannel(async (ch) => (await ch.checkQueue(c.queue), true));
+          if (!exists) {
+            if (!this.conn.connection) throw new ServiceUnavailable('RabbitMQ is not reachable right now.');
+            throw new ResourceNotFound('queue', c.queue);
+          }
+          const ch = await this.channelForConsumers();
+          const started = this.consumerSetup.then(async () => {
+            await ch.prefetch(c.prefetch, false);
+            return ch.consume(c.queue, (msg) => this.onQueueMessage(ch, c, msg));
+          });
+          this.consumerSetup = started.catch(() => undefined);
+          const { consumerTag } = await started;
+          if (this.consumers.has(c)) c.tag = consumerTag;
+          else await ch.cancel(consumerTag).catch(() => undefined); // cancelled meanwhile
+        } finally {
+          c.starting = null;
+        }
+      })(),
+      // amqplib never settles a channel opened on a connection that is dying; 'connect' starts again.
+      2 * BROKER_WAIT_MS,
+      () => {
+        c.starting = null;
+        return new ServiceUnavailable(`Timed out starting to consume queue '${c.queue}'.`);
+      },
+    );
+    return c.starting;
+  }
+
+  private onQueueMessage(ch: Channel, c: QueueConsumer, msg: ConsumeMessage | null): void {
+    if (!msg) {
+      // The broker cancelled the consumer: its queue was deleted.
+      if (this.consumers.delete(c)) c.onGone?.();
+      return;
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(msg.content.toString());
+    } catch {
+      this.o.onEvent?.('error', `dropped a message that is not JSON from queue ${c.queue}`);
+      safely(() => ch.ack(msg));
+      return;
+    }
+    const messageId = typeof msg.properties.messageId === 'string' ? msg.properties.messageId : undefined;
+    void c
+      .handler({ data, messageId, redelivered: msg.fields.redelivered })
+      .catch((e: unknown) =>
+        this.o.onEvent?.('error', `handler of queue ${c.queue} failed: ${e instanceof Error ? e.message : String(e)}`),
+      )
+      .finally(() => safely(() => ch.ack(msg)));
+  }
+
   /** Connected, and every channel is set up again: consumers are in place, replies can arrive. */
   isConnected(): boolean {
     return this.connected && this.settingUp.size === 0;
@@ -322,10 +542,25 @@ export class AmqpBackend implements BusBackend {
     this.closed = true;
     for (const call of [...this.pending.values()])
       call.fail(new ServiceUnavailable(`The bus closed before an answer to '${call.pattern}'.`));
+    this.consumers.clear();
+    const consuming = this.consumerChannel;
+    this.consumerChannel = null;
+    await consuming?.then((ch) => ch.close()).catch(() => undefined);
     await this.stopServing();
     await this.publisher.close().catch(() => undefined);
     await this.conn.close().catch(() => undefined);
   }
+}
+
+/** A consumer of a named queue. */
+interface QueueConsumer {
+  queue: string;
+  handler: (m: QueueMessage) => Promise<void>;
+  prefetch: number;
+  onGone?: () => void;
+  /** The broker's tag of the consumer on the current consumer channel; null while not consuming. */
+  tag: string | null;
+  starting: Promise<void> | null;
 }
 
 interface PendingCall {
@@ -346,6 +581,16 @@ function parse(msg: ConsumeMessage): BusPacket | null {
   } catch {
     return null;
   }
+}
+
+/** `p`, or the error of `fail()` if it has not settled after `ms`. */
+function withTimeout<T>(p: Promise<T>, ms: number, fail: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(fail()), ms);
+    timer.unref();
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 function safely(fn: () => void): void {

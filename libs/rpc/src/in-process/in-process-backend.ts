@@ -1,5 +1,5 @@
-import { ServiceUnavailable } from '@grove/core';
-import type { BusBackend, BusHandlers, RpcReply, ServeOptions } from '../bus-backend';
+import { ResourceNotFound, ServiceUnavailable } from '@grove/core';
+import type { BusBackend, BusHandlers, QueueMessage, RpcReply, ServeOptions } from '../bus-backend';
 import type { BusRole, Delivery } from '../contracts/routes';
 import { fromReply, toReplyError } from '../rpc-error';
 
@@ -9,10 +9,24 @@ interface LocalServer {
   active: number;
 }
 
+interface LocalConsumer {
+  handler: (m: QueueMessage) => Promise<void>;
+  prefetch: number;
+  active: number;
+  onGone?: () => void;
+}
+
+interface LocalQueue {
+  messages: { data: unknown; messageId?: string }[];
+  consumers: LocalConsumer[];
+  next: number;
+}
+
 /**
  * The bus of all-in-one mode: the same delivery rules as RabbitMQ inside one process. Work
  * messages queue until a server has a free slot; payloads are copied through JSON so nothing is
- * shared by reference that would not be shared over a broker.
+ * shared by reference that would not be shared over a broker. Named queues live in memory (nobody
+ * outside the process can reach them), and topic publishes go nowhere: there is no one to hear them.
  */
 export class InProcessBackend implements BusBackend {
   readonly kind = 'in-process' as const;
@@ -20,6 +34,7 @@ export class InProcessBackend implements BusBackend {
   private readonly backlog = new Map<BusRole, { pattern: string; data: unknown }[]>();
   private next = 0;
   private closed = false;
+  private readonly queues = new Map<string, LocalQueue>();
 
   constructor(private readonly onError?: (e: unknown) => void) {}
 
@@ -101,6 +116,62 @@ export class InProcessBackend implements BusBackend {
     return this.backlog.get(role)?.length ?? 0;
   }
 
+  async declareQueue(name: string): Promise<void> {
+    if (!this.queues.has(name)) this.queues.set(name, { messages: [], consumers: [], next: 0 });
+  }
+
+  async deleteQueue(name: string): Promise<void> {
+    const q = this.queues.get(name);
+    this.queues.delete(name);
+    for (const c of q?.consumers ?? []) c.onGone?.();
+  }
+
+  async sendToQueue(name: string, data: unknown, o: { messageId?: string } = {}): Promise<void> {
+    const q = this.queues.get(name);
+    if (!q || this.closed) return; // like the broker's default exchange: no queue, no message
+    q.messages.push({ data: copy(data), messageId: o.messageId });
+    this.drain(q);
+  }
+
+  async consumeQueue(
+    name: string,
+    handler: (m: QueueMessage) => Promise<void>,
+    o: { prefetch?: number; onGone?: () => void } = {},
+  ): Promise<() => Promise<void>> {
+    const q = this.queues.get(name);
+    if (!q) throw new ResourceNotFound('queue', name);
+    const c: LocalConsumer = { handler, prefetch: o.prefetch ?? 1, active: 0, onGone: o.onGone };
+    q.consumers.push(c);
+    this.drain(q);
+    return async () => {
+      q.consumers = q.consumers.filter((x) => x !== c);
+    };
+  }
+
+  async publishTopic(_exchange: string, _routingKey: string, _data: unknown): Promise<void> {
+    // Nothing outside this process could bind a queue to it.
+  }
+
+  /** Hands a queue's messages to its consumers with free slots, round robin; settled ones are gone. */
+  private drain(q: LocalQueue): void {
+    for (let tried = 0; q.messages.length && q.consumers.length && tried < q.consumers.length;) {
+      const c = q.consumers[q.next++ % q.consumers.length];
+      if (c.active >= c.prefetch) {
+        tried++;
+        continue;
+      }
+      tried = 0;
+      const m = q.messages.shift()!;
+      c.active++;
+      c.handler({ data: m.data, messageId: m.messageId, redelivered: false })
+        .catch((e: unknown) => this.onError?.(e))
+        .finally(() => {
+          c.active--;
+          this.drain(q);
+        });
+    }
+  }
+
   async stopServing(): Promise<void> {
     this.servers.clear();
   }
@@ -108,6 +179,7 @@ export class InProcessBackend implements BusBackend {
   async close(): Promise<void> {
     this.closed = true;
     this.backlog.clear();
+    this.queues.clear();
   }
 }
 

@@ -1,0 +1,53 @@
+import { ResourceNotFound } from '@grove/core';
+import type { QueueMessage } from '../bus-backend';
+import { InProcessBackend } from './in-process-backend';
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('InProcessBackend named queues', () => {
+  it('hands messages to a consumer one at a time, copied, and goes on after a handler fails', async () => {
+    const bus = new InProcessBackend(() => undefined);
+    await bus.declareQueue('q');
+    const sent = { n: 1 };
+    const seen: QueueMessage[] = [];
+    let release!: () => void;
+    await bus.consumeQueue('q', async (m) => {
+      seen.push(m);
+      if ((m.data as { n: number }).n === 1) await new Promise<void>((r) => (release = r));
+      if ((m.data as { n: number }).n === 2) throw new Error('poison');
+    });
+    await bus.sendToQueue('q', sent, { messageId: 'm1' });
+    await bus.sendToQueue('q', { n: 2 });
+    await bus.sendToQueue('q', { n: 3 });
+    await tick();
+    expect(seen).toEqual([{ data: { n: 1 }, messageId: 'm1', redelivered: false }]);
+    expect(seen[0].data).not.toBe(sent);
+    release();
+    for (let i = 0; i < 5; i++) await tick();
+    expect(seen.map((m) => (m.data as { n: number }).n)).toEqual([1, 2, 3]);
+  });
+
+  it('drops what is sent to a queue nobody declared, and refuses to consume it', async () => {
+    const bus = new InProcessBackend();
+    await bus.sendToQueue('nowhere', { n: 1 });
+    await expect(bus.consumeQueue('nowhere', async () => undefined)).rejects.toBeInstanceOf(ResourceNotFound);
+  });
+
+  it('tells the consumers of a deleted queue, and a cancelled consumer gets nothing more', async () => {
+    const bus = new InProcessBackend();
+    await bus.declareQueue('q');
+    const gone: string[] = [];
+    const seen: unknown[] = [];
+    const cancel = await bus.consumeQueue('q', async (m) => void seen.push(m.data), { onGone: () => gone.push('a') });
+    await cancel();
+    await bus.sendToQueue('q', { n: 1 });
+    await tick();
+    expect(seen).toEqual([]);
+    await bus.consumeQueue('q', async (m) => void seen.push(m.data), { onGone: () => gone.push('b') });
+    await tick();
+    expect(seen).toEqual([{ n: 1 }]);
+    await bus.deleteQueue('q');
+    expect(gone).toEqual(['b']);
+    await bus.publishTopic('x', 'k', {}); // nobody to hear it, and no error
+  });
+});
