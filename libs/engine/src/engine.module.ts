@@ -51,8 +51,16 @@ export class EngineModule {
       providers: [
         { provide: ENGINE_OPTIONS, useValue: options },
         { provide: ENGINE_BUS, useValue: o.bus },
-        // Named queues arrive with the receivers; until then hook messages go to webhook URLs only.
-        { provide: HOOK_QUEUES, useValue: null },
+        {
+          // As Senlin made the Zaqar queue of a hook when it was missing, Grove declares it first.
+          provide: HOOK_QUEUES,
+          useValue: {
+            sendToQueue: async (name: string, body: unknown) => {
+              await o.bus.declareQueue(name);
+              await o.bus.sendToQueue(name, body);
+            },
+          },
+        },
         LifecycleHooks,
         { provide: ROOT_LOGGER, useValue: o.logger },
         {

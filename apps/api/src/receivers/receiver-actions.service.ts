@@ -66,6 +66,18 @@ export class ReceiverActions {
     });
   }
 
+  /** Grove (1.15): what the receiver's trigger would do, decided as for the real one, nothing changed. */
+  previewTrigger(
+    r: ReceiverEntity,
+    cluster: ClusterEntity | null,
+    inputs: Record<string, unknown>,
+    requestId: string,
+  ): Promise<Record<string, unknown>> {
+    return this.clusterActions.preview(this.ownerOf(r, requestId), () =>
+      this.trigger(r, cluster, inputs, { requestId }),
+    );
+  }
+
   /**
    * A message from a message receiver's queue: `{"cluster": <name or id>, "action": <cluster
    * action>, "params": {…}}` (Senlin's format; a Zaqar-style `{"body": {…}}` is read too). A

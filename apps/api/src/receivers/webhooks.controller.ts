@@ -3,7 +3,9 @@ import type { Response } from 'express';
 import type { ApiConfig } from '@grove/core';
 import { rawBodyOf } from '../http/body-parser';
 import type { GroveRequest } from '../http/grove-request';
+import { queryBool } from '../http/list-params';
 import { locateAction } from '../http/location';
+import { atLeast, GROVE_EXTENSIONS } from '../http/microversion';
 import { API_CONFIG } from '../http/request-context.middleware';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook-signature';
 import { WebhooksService } from './webhooks.service';
@@ -25,7 +27,8 @@ export class WebhooksController {
   @HttpCode(202)
   async trigger(@Req() req: GroveRequest, @Res({ passthrough: true }) res: Response, @Param('id') id: string) {
     const v = req.query.V;
-    const actionId = await this.webhooks.trigger({
+    const preview = req.query.preview;
+    const done = await this.webhooks.trigger({
       identity: id,
       v: req.apiVersion,
       webhookVersion: (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String),
@@ -35,8 +38,13 @@ export class WebhooksController {
       signature: header(req, SIGNATURE_HEADER),
       idempotencyKey: header(req, 'idempotency-key'),
       requestId: req.ctx.requestId,
+      preview: atLeast(req.apiVersion, GROVE_EXTENSIONS) && preview !== undefined && queryBool('preview', preview),
     });
-    locateAction(req, res, actionId, this.cfg.API_PUBLIC_URL);
-    return { action: actionId };
+    if (typeof done !== 'string') {
+      res.status(200);
+      return done;
+    }
+    locateAction(req, res, done, this.cfg.API_PUBLIC_URL);
+    return { action: done };
   }
 }

@@ -24,6 +24,8 @@ export interface TriggerRequest {
   signature?: string;
   idempotencyKey?: string;
   requestId: string;
+  /** Grove (1.15, `?preview=true`): answer what the trigger would do instead of doing it. */
+  preview?: boolean;
 }
 
 /** Kinds of trigger keys: a client's Idempotency-Key, and a signature (a replay of a signed trigger). */
@@ -81,7 +83,7 @@ export class WebhooksService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** Returns the id of the action the trigger made, or the one an earlier trigger with its key made. */
-  async trigger(t: TriggerRequest): Promise<string> {
+  async trigger(t: TriggerRequest): Promise<string | { preview: Record<string, unknown> }> {
     if (!t.webhookVersion.some(Boolean)) {
       throw new HTTPBadRequest('V query parameter is required in webhook trigger URL');
     }
@@ -101,6 +103,11 @@ export class WebhooksService implements OnApplicationBootstrap, OnApplicationShu
         throw new HTTPBadRequest('The Idempotency-Key header must be 1 to 200 printable ASCII characters.');
       }
       keys.push({ key: `${IDEMPOTENCY}${t.idempotencyKey}`, ttlS: this.cfg.WEBHOOK_IDEMPOTENCY_TTL_S });
+    }
+    if (t.preview) {
+      // Signed receivers still need a good signature; nothing is remembered of a preview.
+      const inputs = { ...receiver.params, ...triggerParams(t) };
+      return { preview: await this.actions.previewTrigger(receiver, cluster, inputs, t.requestId) };
     }
     // The common retry, long after the first: answered with one read, before any other check.
     const earlier = await this.receivers.triggeredBefore(receiver.id, keys);

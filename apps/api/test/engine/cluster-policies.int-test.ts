@@ -337,6 +337,27 @@ describe('policies on a cluster', () => {
     }
   });
 
+  it('deletion hooks of type zaqar post their message to a queue of that name on the bus', async () => {
+    const { project, clusterId } = await world({ desired: 2 });
+    const queue = `hooks-${clusterId.slice(0, 8)}`;
+    const del = await policy(
+      project,
+      'queued',
+      spec('senlin.policy.deletion', '1.1', { hooks: { type: 'zaqar', params: { queue }, timeout: 1 } }),
+    );
+    await succeeded(project, await attach(project, clusterId, del));
+    const inward = await succeeded(project, await act(project, clusterId, { scale_in: { count: 1 } }));
+    const [victim] = (inward.outputs as { nodes_removed: string[] }).nodes_removed;
+    // The hook timed out after a second and let the victim go; its message waits in the queue.
+    const heard: unknown[] = [];
+    const stop = await h.grove.bus.consumeQueue(queue, async (m) => {
+      heard.push(m.data);
+    });
+    for (let i = 0; i < 50 && !heard.length; i++) await new Promise((r) => setTimeout(r, 20));
+    await stop();
+    expect(heard).toEqual([expect.objectContaining({ node_id: victim, lifecycle_transition_type: 'termination' })]);
+  });
+
   it('a batch policy rolls a new profile over the members in waves', async () => {
     const { project, clusterId } = await world({ desired: 3 });
     const batch = await policy(

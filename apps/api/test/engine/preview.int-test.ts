@@ -125,6 +125,39 @@ describe('previews (Grove, 1.15)', () => {
     expect(members()).toBe(2);
   });
 
+  it('answer ?preview=true on a webhook trigger, which then acts only when asked for real', async () => {
+    const { project, clusterId } = await world({ desired: 3 });
+    const r = await h.http<{ receiver: { id: string } }>('POST', '/v1/receivers', {
+      project,
+      body: {
+        receiver: {
+          name: 'shrink',
+          type: 'webhook',
+          cluster_id: clusterId,
+          action: 'CLUSTER_SCALE_IN',
+          params: { count: 2 },
+        },
+      },
+    });
+    expect(r.status).toBe(201);
+    const before = await actionCount(clusterId);
+    const p = await h.http<{ preview: Preview }>(
+      'POST',
+      `/v1/webhooks/${r.body.receiver.id}/trigger?V=2&preview=true`,
+      {
+        version: '1.15',
+      },
+    );
+    expect(p.status).toBe(200);
+    expect(p.body.preview).toMatchObject({ result: 'OK', count: 2, desired_capacity: 1 });
+    expect(await actionCount(clusterId)).toBe(before);
+    const real = await h.http('POST', `/v1/webhooks/${r.body.receiver.id}/trigger?V=2`, {});
+    const done = await succeeded(project, real);
+    expect((done.outputs as { nodes_removed: string[] }).nodes_removed).toEqual(
+      p.body.preview.victims.map((v) => v.id),
+    );
+  });
+
   it('are refused below 1.15 like any unknown key, and answered with the same 4xx as the real request', async () => {
     const { project, clusterId } = await world({ desired: 1, max: 1 });
     const old = await h.http('POST', `/v1/clusters/${clusterId}/actions`, {

@@ -44,14 +44,14 @@ export function lifecycleHook(data: Record<string, unknown>): LifecycleHook | nu
 export class LifecycleHooks {
   constructor(
     @Inject(ROOT_LOGGER) private readonly log: Logger,
-    @Inject(HOOK_QUEUES) private readonly queues: HookQueues | null,
+    @Inject(HOOK_QUEUES) private readonly queues: HookQueues,
   ) {}
 
   async notify(hook: LifecycleHook, messages: readonly LifecycleMessage[]): Promise<void> {
     for (const m of messages) {
       try {
         if (hook.type === 'webhook' && hook.params.url) await this.post(hook.params.url, m);
-        else if (hook.params.queue && this.queues) await this.queues.sendToQueue(hook.params.queue, m);
+        else if (hook.params.queue) await this.queues.sendToQueue(hook.params.queue, m);
         else this.log.warn({ hook: hook.type }, 'lifecycle hook has nowhere to post its message');
       } catch (e) {
         this.log.warn({ err: e, token: m.lifecycle_action_token }, 'could not deliver a lifecycle hook message');
