@@ -1,80 +1,23 @@
 /**
  * bench/webhook-trigger: how long a webhook trigger takes to answer, and from the trigger to its
- * scale-out by one node being SUCCEEDED, in the all-in-one shape (one process, in-process bus) and
- * the split one (api, two engines and health-manager on RabbitMQ). Run after `npm run build`:
+ * scale-out by one node being SUCCEEDED, with and without a load-balancing policy on the cluster,
+ * in the all-in-one shape (one process, in-process bus) and the split one (api, two engines and
+ * health-manager on RabbitMQ). Run after `npm run build`:
  *
- *   npm run bench:webhook-trigger              # both shapes, 40 triggers each
- *   npm run bench:webhook-trigger -- --quick   # all-in-one, 15 triggers
+ *   npm run bench:webhook-trigger              # both shapes, 200 triggers each
+ *   npm run bench:webhook-trigger -- --quick   # all-in-one, 30 triggers
  *
  * The simulator answers at once, so the figures are Grove's own: the trigger's request, the
- * announcement, an engine's claim, the node's create and the parent's wake-up.
+ * announcement, the claims, the node's create, the policies and the parent's wake-up. The end of
+ * an action is read from its own `end_time` (the same clock), so a slow poll of the client adds
+ * nothing to the figure and takes no CPU from Grove.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import {
-  apiClient,
-  createEmptyDatabase,
-  dropTestDatabase,
-  freePort,
-  startGroveProcesses,
-  type ApiClient,
-} from '@grove/testing';
+import { apiClient, type ApiClient } from '@grove/testing';
+import { allInOne, ensureProfile, machine, split, type Shape } from './support';
 
 const quick = process.argv.includes('--quick');
-const TRIGGERS = quick ? 15 : 40;
-const ROOT = join(__dirname, '../..');
-
-interface Shape {
-  name: string;
-  apiUrl: string;
-  stop(): Promise<void>;
-}
-
-async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} not ready`);
-}
-
-async function allInOne(): Promise<Shape> {
-  const db = await createEmptyDatabase('benchhook');
-  const [apiPort, simPort, dockerPort] = [await freePort(), await freePort(), await freePort()];
-  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js'), '--all-in-one'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: db.url,
-      API_PORT: String(apiPort),
-      API_HOST: '127.0.0.1',
-      SIMULATOR_PORT: String(simPort),
-      SIMULATOR_DOCKER_PORT: String(dockerPort),
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitReady(`http://127.0.0.1:${apiPort}/readyz`);
-  return {
-    name: 'all-in-one',
-    apiUrl: `http://127.0.0.1:${apiPort}`,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      await dropTestDatabase(db.name);
-    },
-  };
-}
-
-async function split(): Promise<Shape> {
-  const g = await startGroveProcesses({ engines: 2, label: 'benchhook', env: { LOG_LEVEL: 'warn' } });
-  return { name: 'split (api + 2 engines + health-manager)', apiUrl: g.apiUrl, stop: () => g.stop() };
-}
+const TRIGGERS = quick ? 30 : 200;
+const WARMUP = 5;
 
 async function must<T>(what: string, p: Promise<{ status: number; body: T }>, status: number): Promise<T> {
   const a = await p;
@@ -82,75 +25,105 @@ async function must<T>(what: string, p: Promise<{ status: number; body: T }>, st
   return a.body;
 }
 
-/** Polls an action often, so the end is seen within a few milliseconds of happening. */
-async function ended(api: ApiClient, id: string): Promise<string> {
+/** The action's end, as epoch milliseconds of its own end_time, once it has ended SUCCEEDED. */
+async function endedAt(api: ApiClient, id: string): Promise<number> {
   for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-    const { body } = await api.http<{ action: { status: string } }>('GET', `/v1/actions/${id}`);
-    if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(body.action.status)) return body.action.status;
-    await new Promise((r) => setTimeout(r, 2));
+    const { body } = await api.http<{ action: { status: string; end_time: number | null } }>(
+      'GET',
+      `/v1/actions/${id}`,
+    );
+    const { status, end_time: end } = body.action;
+    if (status === 'SUCCEEDED' && end !== null) return end * 1000;
+    if (status === 'FAILED' || status === 'CANCELLED') throw new Error(`scale-out ${status}`);
+    await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`action ${id} did not end`);
 }
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)];
 
-async function bench(shape: Shape): Promise<string> {
-  const api = apiClient(() => shape.apiUrl);
-  const spec = {
-    type: 'os.nova.server',
-    version: '1.0',
-    properties: { flavor: 'm1.tiny', image: 'cirros-0.6.2-x86_64-disk' },
-  };
-  await must('profile', api.http('POST', '/v1/profiles', { body: { profile: { name: 'hook', spec } } }), 201);
-  const cluster = await must<{ cluster: { id: string } }>(
+async function cluster(api: ApiClient, name: string, lb: boolean): Promise<string> {
+  const created = await must<{ cluster: { id: string } }>(
     'cluster',
-    api.http('POST', '/v1/clusters', { body: { cluster: { name: 'hook', profile_id: 'hook', desired_capacity: 0 } } }),
+    api.http('POST', '/v1/clusters', { body: { cluster: { name, profile_id: 'bench', desired_capacity: 0 } } }),
     202,
   );
+  const id = created.cluster.id;
+  await api.waitForAction(
+    (await api.http<{ actions: { id: string }[] }>('GET', `/v1/actions?target=${id}`)).body.actions[0].id,
+  );
+  if (lb) {
+    const { policy } = await must<{ policy: { id: string } }>(
+      'policy',
+      api.http('POST', '/v1/policies', {
+        body: {
+          policy: {
+            name: `${name}-lb`,
+            spec: {
+              type: 'senlin.policy.loadbalance',
+              version: '1.0',
+              properties: { pool: { subnet: 'private-subnet' }, vip: { subnet: 'private-subnet' } },
+            },
+          },
+        },
+      }),
+      201,
+    );
+    const attach = await must<{ action: string }>(
+      'attach',
+      api.http('POST', `/v1/clusters/${id}/actions`, { body: { policy_attach: { policy_id: policy.id } } }),
+      202,
+    );
+    await api.waitForAction(attach.action);
+  }
+  return id;
+}
+
+async function bench(shape: Shape, lb: boolean): Promise<string> {
+  const api = apiClient(() => shape.apiUrl);
+  const name = `hook-${lb ? 'lb' : 'plain'}-${Date.now()}`;
+  const clusterId = await cluster(api, name, lb);
   const receiver = await must<{ receiver: { channel: { alarm_url: string } } }>(
     'receiver',
     api.http('POST', '/v1/receivers', {
       body: {
-        receiver: {
-          name: 'hook',
-          type: 'webhook',
-          cluster_id: cluster.cluster.id,
-          action: 'CLUSTER_SCALE_OUT',
-          params: { count: 1 },
-        },
+        receiver: { name, type: 'webhook', cluster_id: clusterId, action: 'CLUSTER_SCALE_OUT', params: { count: 1 } },
       },
     }),
     201,
   );
-  await new Promise((r) => setTimeout(r, 500)); // the cluster's (empty) create is over
   const answer: number[] = [];
   const total: number[] = [];
-  for (let i = 0; i < TRIGGERS + 3; i++) {
-    const t0 = performance.now();
+  for (let i = 0; i < TRIGGERS + WARMUP; i++) {
+    const t0 = Date.now();
+    const p0 = performance.now();
     const res = await fetch(receiver.receiver.channel.alarm_url, { method: 'POST' });
-    const t1 = performance.now();
+    const answered = performance.now() - p0;
     const body = (await res.json()) as { action: string };
     if (res.status !== 202) throw new Error(`trigger: ${res.status} ${JSON.stringify(body)}`);
-    const status = await ended(api, body.action);
-    if (status !== 'SUCCEEDED') throw new Error(`scale-out ${status}`);
-    if (i >= 3) {
-      // The first few warm up the JIT and the pools.
-      answer.push(t1 - t0);
-      total.push(performance.now() - t0);
+    const end = await endedAt(api, body.action);
+    // The first few warm up the JIT and the pools.
+    if (i >= WARMUP) {
+      answer.push(answered);
+      total.push(end - t0);
     }
   }
-  const f = (xs: number[]) => `p50 ${percentile(xs, 0.5).toFixed(1)} ms, p90 ${percentile(xs, 0.9).toFixed(1)} ms`;
-  return `${shape.name.padEnd(42)} trigger answered: ${f(answer)}; trigger → scale-out(1) SUCCEEDED: ${f(total)} (${TRIGGERS} triggers)`;
+  const f = (xs: number[]) => `p50 ${percentile(xs, 0.5).toFixed(1)} ms, p99 ${percentile(xs, 0.99).toFixed(1)} ms`;
+  return `${shape.name.padEnd(42)} ${lb ? 'LB policy ' : 'no policy '} answered: ${f(answer)}; → SUCCEEDED: ${f(total)} (${TRIGGERS} triggers)`;
 }
 
 async function main(): Promise<void> {
   process.env.GROVE_TEST_RUN ??= `bench${Date.now().toString(36)}`;
-  const lines: string[] = [];
+  const lines: string[] = [await machine()];
+  console.log(lines[0]);
   for (const start of quick ? [allInOne] : [allInOne, split]) {
     const shape = await start();
     try {
-      lines.push(await bench(shape));
-      console.log(lines[lines.length - 1]);
+      await ensureProfile(apiClient(() => shape.apiUrl));
+      for (const lb of [false, true]) {
+        lines.push(await bench(shape, lb));
+        console.log(lines[lines.length - 1]);
+      }
     } finally {
       await shape.stop();
     }
