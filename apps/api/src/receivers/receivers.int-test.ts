@@ -305,8 +305,8 @@ describe('GET /v1/receivers', () => {
     ['?global_project=not-bool', 400, 'HTTPBadRequest', "Invalid value 'not-bool' specified for 'global_project'"],
     ['?sort=bad-sort', 400, 'HTTPBadRequest', "Unsupported sort key 'bad-sort' for 'sort'."],
     ['?marker=bad-marker', 400, 'HTTPBadRequest', "The value for marker is not a valid UUID: 'bad-marker'."],
-    ['?type=bogus', 400, 'HTTPBadRequest', "Field value ['bogus'] is invalid"],
-    ['?action=BOGUS', 400, 'HTTPBadRequest', "Field value ['BOGUS'] is invalid"],
+    ['?type=bogus', 400, 'HTTPBadRequest', 'Field value bogus is invalid'],
+    ['?action=BOGUS', 400, 'HTTPBadRequest', 'Field value BOGUS is invalid'],
     ['?global_project=True', 403, 'Forbidden', 'You are not authorized to complete this operation.'],
   ])('refuses %s', async (query, status, type, message) => {
     expectFault(await list(freshProject(), query), status, type, message);

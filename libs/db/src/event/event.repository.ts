@@ -105,23 +105,22 @@ export class EventRepository {
       const { rows } = await sql(em, `SELECT * FROM ${table} WHERE id = ANY($1::uuid[])`, [wanted]);
       return new Map(toEntities(this.ds, target, rows).map((r) => [r.id, r]));
     };
-    const [actions, clusters, nodes] = await Promise.all([
-      read(
-        'action',
-        ActionEntity,
-        ids((e) => e.actionId),
-      ),
-      read(
-        'cluster',
-        ClusterEntity,
-        ids((e) => (e.otype === 'CLUSTER' ? e.oid : null)),
-      ),
-      read(
-        'node',
-        NodeEntity,
-        ids((e) => (e.otype === 'NODE' ? e.oid : null)),
-      ),
-    ]);
+    // One after the other: the three share the transaction's one connection.
+    const actions = await read(
+      'action',
+      ActionEntity,
+      ids((e) => e.actionId),
+    );
+    const clusters = await read(
+      'cluster',
+      ClusterEntity,
+      ids((e) => (e.otype === 'CLUSTER' ? e.oid : null)),
+    );
+    const nodes = await read(
+      'node',
+      NodeEntity,
+      ids((e) => (e.otype === 'NODE' ? e.oid : null)),
+    );
     return { actions, clusters, nodes };
   }
 }

@@ -566,7 +566,9 @@ describe('AmqpBackend', () => {
       // Broadcast queues are the servers' own and come back with their channels.
       await client.emit('engine', 'broadcast', 'action.cancel', { n: 1 });
       await until('both have the broadcast', () => a.broadcasts.length === 1 && b.broadcasts.length === 1);
-      expect(recoveredMs).toBeLessThan(5_000);
+      // A second between attempts, not a long backoff; the bound is loose because `rabbitmqctl`
+      // itself can take seconds on a busy machine.
+      expect(recoveredMs).toBeLessThan(15_000);
     });
 
     it('reports itself connected again only once its consumers are back', async () => {
