@@ -156,6 +156,23 @@ export async function rowById<T extends ObjectLiteral>(
   return toEntities(ds, target, rows)[0] ?? null;
 }
 
+/**
+ * Rows by id with one plain query. TypeORM's `findBy(In(…))` costs several milliseconds of CPU per
+ * call, and the engine reads children and members on every step of every action.
+ */
+export async function rowsByIds<T extends ObjectLiteral>(
+  ds: DataSource,
+  target: EntityTarget<T>,
+  ids: readonly string[],
+  em?: Queryable,
+): Promise<T[]> {
+  const wanted = ids.filter(isUuid);
+  if (!wanted.length) return [];
+  const table = ds.getMetadata(target).tableName;
+  const { rows } = await sql(em ?? ds, `SELECT * FROM "${table}" WHERE id = ANY($1::uuid[])`, [wanted]);
+  return toEntities(ds, target, rows);
+}
+
 /** What may depend on a node or cluster: container nodes hosted on it, container profiles naming it. */
 export type DependentKind = 'nodes' | 'profiles';
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ACTIVE_ACTION_STATUSES, type ActionName, type ActionStatus, type Scope } from '@grove/core';
 import { findByIdentity, listPage, type ListQuery, type Listable } from '../list-query';
 import { releaseLocksCte } from '../lock/lock.repository';
-import { insertRows, rowById, sql, toEntities } from '../rows';
+import { insertRows, rowById, rowsByIds, sql, toEntities } from '../rows';
 import { exactlyOne } from '../scope-sql';
 import { ActionEntity, DependencyEntity } from './action.entity';
 
@@ -41,7 +41,7 @@ export class ActionRepository {
   }
 
   async getByIds(ids: readonly string[]): Promise<ActionEntity[]> {
-    return ids.length ? this.ds.manager.findBy(ActionEntity, { id: In([...ids]) }) : [];
+    return rowsByIds(this.ds, ActionEntity, ids);
   }
 
   list(scope: Scope, q: ListQuery): Promise<ActionEntity[]> {

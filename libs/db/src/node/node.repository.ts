@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { NodeStatus, Scope } from '@grove/core';
 import { findByIdentity, listPage, type ListQuery, type Listable } from '../list-query';
 import { EventEntity } from '../event/event.entity';
@@ -9,6 +9,7 @@ import {
   insertStatement,
   removeDependent,
   rowById,
+  rowsByIds,
   sql,
   toEntities,
   updateRow,
@@ -68,7 +69,7 @@ export class NodeRepository {
   }
 
   async getByIds(ids: readonly string[], em: EntityManager = this.ds.manager): Promise<NodeEntity[]> {
-    return ids.length ? em.findBy(NodeEntity, { id: In([...ids]) }) : [];
+    return rowsByIds(this.ds, NodeEntity, ids, em === this.ds.manager ? undefined : em);
   }
 
   /** Locks the node row for the rest of the transaction: requests that act on a node queue here. */
@@ -83,7 +84,8 @@ export class NodeRepository {
 
   /** Members of a cluster in index order. */
   async members(clusterId: string, em: EntityManager = this.ds.manager): Promise<NodeEntity[]> {
-    return em.find(NodeEntity, { where: { clusterId }, order: { index: 'ASC', id: 'ASC' } });
+    const { rows } = await sql(em, `SELECT * FROM node WHERE cluster_id = $1 ORDER BY index, id`, [clusterId]);
+    return toEntities(this.ds, NodeEntity, rows);
   }
 
   async countMembers(

@@ -31,7 +31,7 @@ import type { ActionContext, ClusterActionContext, Interrupt, NodeActionContext,
 import { ActionResult, type Effects } from './action-result';
 import { BatchedWrites } from './batched-writes';
 import { HandlerRegistry } from './handler-registry';
-import { PolicyRunner } from './policy-runner';
+import { PolicyRunner, type PolicyRunOptions } from './policy-runner';
 
 /** Raised into a running action's signal when the user cancels it. */
 export class ActionCancelled extends Error {
@@ -51,6 +51,12 @@ export class ActionTimedOut extends Error {
 
 interface Running {
   abort: AbortController;
+}
+
+/** Where a step is (its name prefixes an unexpected error: "Failed to <phase>"), and its start event. */
+interface Phase {
+  name: string;
+  started?: Promise<void>;
 }
 
 /**
@@ -130,13 +136,15 @@ export class ActionRunner {
     );
     timer.unref();
     this.running.set(action.id, { abort });
-    const phase = { name: 'lock' };
+    const phase: Phase = { name: 'lock' };
     let target: EventObject | null = null;
     try {
       const result = await this.execute(action, abort.signal, deadline, log, phase, (t) => (target = t));
       phase.name = 'settle';
+      await phase.started;
       await this.settle(action, result, target, log);
     } catch (e) {
+      await phase.started?.catch(() => undefined);
       log.error({ err: e, phase: phase.name }, 'action failed with an unexpected error');
       const reason = `Failed to ${phase.name}: ${e instanceof Error ? e.message : String(e)}`;
       await this.settle(action, ActionResult.error(reason), target, log).catch((e2: unknown) =>
@@ -153,7 +161,7 @@ export class ActionRunner {
     signal: AbortSignal,
     deadline: Date,
     log: Logger,
-    phase: { name: string },
+    phase: Phase,
     setTarget: (t: EventObject) => void,
   ): Promise<ActionResult> {
     const interrupt: Interrupt =
@@ -178,29 +186,26 @@ export class ActionRunner {
     if (locked !== true) return locked;
 
     phase.name = 'load';
-    const base = {
-      step: action.step,
-      children: action.step ? await this.actions.outcomes(action.awaiting) : [],
-      interrupt,
-      signal,
-      deadline,
-      log,
-      engineId: this.o.engineId,
-    } satisfies Omit<ActionContext, 'action'>;
-
     const handler = this.registry.get(action.action);
-    const o = { signal, deadline };
     if (cluster) {
-      const c = await this.clusters.getById(action.target);
+      // The reads of a step go together: the cluster, its children's outcomes, its policies.
+      const [c, children, bindings] = await Promise.all([
+        this.clusters.getById(action.target),
+        action.step ? this.actions.outcomes(action.awaiting) : [],
+        this.policies.enabled(action.target),
+      ]);
       if (!c) return ActionResult.error(`The cluster '${action.target}' could not be found.`);
       setTarget(clusterObject(c));
-      if (action.step === null)
-        await this.batched.insertEvent(events.phase(action, clusterObject(c), 'start', shortId(action.id)));
-      const ctx: ClusterActionContext = { ...base, action: typed<ClusterActionName>(action), cluster: c };
+      if (action.step === null) phase.started = this.startEvent(action, clusterObject(c));
+      const ctx: ClusterActionContext = {
+        ...this.base(action, signal, deadline, log, interrupt, children),
+        action: typed<ClusterActionName>(action),
+        cluster: c,
+      };
       return this.aroundPolicies(
         action,
         { cluster: c, node: null, before: action.step === null, after: true },
-        o,
+        { signal, deadline, bindings: Promise.resolve(bindings) },
         phase,
         () => handler.run(ctx),
       );
@@ -212,8 +217,13 @@ export class ActionRunner {
         : ActionResult.error(`The node '${action.target}' could not be found.`);
     }
     setTarget(nodeObject(n));
-    await this.batched.insertEvent(events.phase(action, nodeObject(n), 'start', shortId(action.id)));
-    const ctx: NodeActionContext = { ...base, step: null, action: typed<NodeActionName>(action), node: n };
+    phase.started = this.startEvent(action, nodeObject(n));
+    const ctx: NodeActionContext = {
+      ...this.base(action, signal, deadline, log, interrupt, []),
+      step: null,
+      action: typed<NodeActionName>(action),
+      node: n,
+    };
     const user = action.cause === CAUSE_RPC;
     const hooked = action.cause === CAUSE_DERIVED_LIFECYCLE;
     // A node a cluster recovery recreated has a new server: the load balancer must follow it
@@ -223,10 +233,32 @@ export class ActionRunner {
     return this.aroundPolicies(
       action,
       { cluster: memberOf, node: n, before: user || hooked, after: user || recovered },
-      o,
+      { signal, deadline },
       phase,
       () => handler.run(ctx),
     );
+  }
+
+  /** What every handler's context holds besides its target. */
+  private base(
+    action: ActionEntity,
+    signal: AbortSignal,
+    deadline: Date,
+    log: Logger,
+    interrupt: Interrupt,
+    children: readonly ActionEntity[],
+  ): Omit<ActionContext, 'action'> {
+    return { step: action.step, children, interrupt, signal, deadline, log, engineId: this.o.engineId };
+  }
+
+  /**
+   * The "start" event, written while the step runs (it is batched with other actions' and awaited
+   * before the step settles, so it is never lost and never after the end's events).
+   */
+  private startEvent(action: ActionEntity, target: EventObject): Promise<void> {
+    const written = this.batched.insertEvent(events.phase(action, target, 'start', shortId(action.id)));
+    written.catch(() => undefined);
+    return written;
   }
 
   /**
@@ -236,8 +268,8 @@ export class ActionRunner {
   private async aroundPolicies(
     action: ActionEntity,
     s: { cluster: ClusterEntity | null; node: NodeEntity | null; before: boolean; after: boolean },
-    o: { signal: AbortSignal; deadline: Date },
-    phase: { name: string },
+    o: PolicyRunOptions,
+    phase: Phase,
     step: () => Promise<ActionResult>,
   ): Promise<ActionResult> {
     const cluster = s.cluster;

@@ -59,6 +59,8 @@ export interface PolicySubject {
 export interface PolicyRunOptions {
   signal: AbortSignal;
   deadline: Date;
+  /** The cluster's enabled bindings, when the caller read them already (alongside its other reads). */
+  bindings?: Promise<BoundPolicy[]>;
   /** Decide only: no port may change anything and nothing is written. */
   preview?: boolean;
 }
@@ -114,7 +116,7 @@ export class PolicyRunner {
       beforeLooking?: () => Promise<NodeEntity | null>;
     },
   ): Promise<PolicyCheck> {
-    const all = await this.bindings.forCluster(s.cluster.id, { enabled: true });
+    const all = await (o.bindings ?? this.enabled(s.cluster.id));
     const loaded = all.map((b) => this.load(b)).filter((l) => targets(l.type, phase, s.action.action));
     const data: Record<string, unknown> = { ...s.action.data };
     if (!loaded.length) return { veto: null, data: { ...data, ...CHECK_OK }, ran: false };
@@ -157,6 +159,11 @@ export class PolicyRunner {
       if (written.length) await this.eventRepo.insert(written, em);
     });
     return { veto, vetoedBy, data, ran: true };
+  }
+
+  /** The policies enabled on a cluster, in priority order. */
+  enabled(clusterId: string): Promise<BoundPolicy[]> {
+    return this.bindings.forCluster(clusterId, { enabled: true });
   }
 
   /**
