@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CloudError, InvalidSpec, ServiceUnavailable, SpecError } from '@grove/core';
+import { InvalidSpec, SpecError } from '@grove/core';
 import { PolicyRegistry } from '@grove/policies';
 import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
 import { PolicyPortsFactory } from '../ports/policy-ports';
+import { checkAgainstCloud } from './cloud-check';
 
 const VALIDATE_TIMEOUT_MS = 20_000;
 
@@ -27,19 +28,9 @@ export class PolicyValidation {
       throw e;
     }
     if (!validated.type.validate) return;
-    const signal = AbortSignal.timeout(VALIDATE_TIMEOUT_MS);
-    try {
-      await validated.type.validate(
-        validated.properties,
-        this.ports.forRegion(this.o.config.CLOUD_REGION_NAME),
-        signal,
-      );
-    } catch (e) {
-      if (e instanceof SpecError) throw new InvalidSpec(e.reason);
-      if (e instanceof CloudError || signal.aborted) {
-        throw new ServiceUnavailable(`The cloud could not be reached to validate the policy: ${(e as Error).message}`);
-      }
-      throw e;
-    }
+    const ports = this.ports.forRegion(this.o.config.CLOUD_REGION_NAME);
+    await checkAgainstCloud('policy', VALIDATE_TIMEOUT_MS, (signal) =>
+      validated.type.validate!(validated.properties, ports, signal),
+    );
   }
 }

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CloudError, InvalidSpec, ROOT_LOGGER, ServiceUnavailable, SpecError, type Logger } from '@grove/core';
+import { InvalidSpec, ROOT_LOGGER, SpecError, type Logger } from '@grove/core';
 import { CloudConnector } from '@grove/drivers';
 import { ProfileRegistry } from '@grove/profiles';
 import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
 import { ProfileContexts } from '../ports/profiles';
+import { checkAgainstCloud } from './cloud-check';
 
 const VALIDATE_TIMEOUT_MS = 20_000;
 
@@ -31,9 +32,8 @@ export class ProfileValidation {
     }
     const region = (validated.properties.context as { region_name?: string } | undefined)?.region_name;
     const cloud = this.cloud.forRegion(region ?? this.o.config.CLOUD_REGION_NAME);
-    const signal = AbortSignal.timeout(VALIDATE_TIMEOUT_MS);
-    try {
-      await validated.type.validateInCloud(
+    await checkAgainstCloud('profile', VALIDATE_TIMEOUT_MS, (signal) =>
+      validated.type.validateInCloud(
         {
           cloud,
           signal,
@@ -43,13 +43,7 @@ export class ProfileValidation {
         },
         validated.properties,
         project,
-      );
-    } catch (e) {
-      if (e instanceof SpecError) throw new InvalidSpec(e.reason);
-      if (e instanceof CloudError || signal.aborted) {
-        throw new ServiceUnavailable(`The cloud could not be reached to validate the profile: ${(e as Error).message}`);
-      }
-      throw e;
-    }
+      ),
+    );
   }
 }
