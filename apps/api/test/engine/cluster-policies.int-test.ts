@@ -236,6 +236,37 @@ describe('policies on a cluster', () => {
     expect(members).toEqual(servers.map((s) => s.addresses.private?.[0]).sort());
   });
 
+  it('load balancing follows a replace: the old member leaves the pool, the new one joins', async () => {
+    const { project, clusterId } = await world({ desired: 2 });
+    const lb = await policy(
+      project,
+      'lb3',
+      spec('senlin.policy.loadbalance', '1.0', {
+        pool: { subnet: 'private-subnet' },
+        vip: { subnet: 'private-subnet' },
+      }),
+    );
+    await succeeded(project, await attach(project, clusterId, lb));
+    const orphan = await h.http<{ node: { id: string } }>('POST', '/v1/nodes', {
+      project,
+      body: { node: { name: 'spare', profile_id: 'web' } },
+    });
+    await succeeded(project, orphan);
+    const [old] = await membersOf(project, clusterId);
+    await succeeded(
+      project,
+      await h.http('POST', `/v1/clusters/${clusterId}/actions`, {
+        project,
+        version: '1.3',
+        body: { replace_nodes: { nodes: { [old.id]: orphan.body.node.id } } },
+      }),
+    );
+    const servers = await serversOf(clusterId);
+    expect(servers.map((s) => s.id)).not.toContain(old.physical_id);
+    const members = (h.sim.admin.resources({ type: 'members' }).members ?? []).map((m) => m.address).sort();
+    expect(members).toEqual(servers.map((s) => s.addresses.private?.[0]).sort());
+  });
+
   it('affinity: anti-affinity through a Nova server group the policy made, deleted on detach', async () => {
     const { project, clusterId } = await world({ desired: 0 });
     const aff = await policy(
