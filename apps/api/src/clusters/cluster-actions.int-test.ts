@@ -57,6 +57,15 @@ describe('POST /v1/clusters/{id}/actions: the body', () => {
     expectFault(await act(freshProject(), 'cluster_id', body), 400, 'HTTPBadRequest', message);
   });
 
+  it('names one problem, a missing key before an unknown one, as Senlin does (tempest compares it)', async () => {
+    expectFault(
+      await act(freshProject(), 'cluster_id', { policy_attach: { poilicy_id: 'x' } }),
+      400,
+      'HTTPBadRequest',
+      "'policy_id' is a required property",
+    );
+  });
+
   it('refuses malformed JSON with a 400 in Senlin’s body', async () => {
     const a = await h.http('POST', `/v1/clusters/${FAKE}/actions`, {
       body: '{"check": {',
