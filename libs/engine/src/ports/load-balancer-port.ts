@@ -1,3 +1,4 @@
+import { CloudError } from '@grove/core';
 import { fixedAddressOn, type CloudDrivers, type LbHealthMonitorType, type LbSessionPersistence } from '@grove/drivers';
 import type { LbBuildSpec, LbResources, LoadBalancerPort, PortOptions } from '@grove/policies';
 
@@ -145,19 +146,29 @@ export class OctaviaLoadBalancerPort implements LoadBalancerPort {
       cidr: subnet.cidr,
     });
     if (!address) throw new Error(`Node ${node.name} is not in subnet ${member.subnet}.`);
+    // A busy load balancer is waited for by the driver (its 409 "immutable"), so no look first.
+    let id: string;
+    try {
+      id = (
+        await this.lbaas.createMember(
+          res.pool,
+          { address, protocolPort: member.protocolPort, subnetId: subnet.id, name: node.name },
+          o.signal,
+        )
+      ).id;
+    } catch (e) {
+      // An action run again after its engine died may have added the member already: Octavia's 409
+      // "already using ip …" names it only by address, so the pool is listed then (not before: a
+      // pool of a thousand members is a thousand rows on every scale-out).
+      if (!(e instanceof CloudError && e.httpStatus === 409)) throw e;
+      const existing = (await this.lbaas.listMembers(res.pool, o.signal))?.find(
+        (m) => m.address === address && m.protocolPort === member.protocolPort,
+      );
+      if (!existing) throw e;
+      id = existing.id;
+    }
     await this.lbaas.waitLoadBalancerActive(res.loadbalancer, this.waitFor(o));
-    // An action run again after its engine died may have added the member already.
-    const existing = (await this.lbaas.listMembers(res.pool, o.signal))?.find(
-      (m) => m.address === address && m.protocolPort === member.protocolPort,
-    );
-    if (existing) return existing.id;
-    const created = await this.lbaas.createMember(
-      res.pool,
-      { address, protocolPort: member.protocolPort, subnetId: subnet.id, name: node.name },
-      o.signal,
-    );
-    await this.lbaas.waitLoadBalancerActive(res.loadbalancer, this.waitFor(o));
-    return created.id;
+    return id;
   }
 
   async removeMember(res: Pick<LbResources, 'loadbalancer' | 'pool'>, memberId: string, o: WaitFor): Promise<void> {
