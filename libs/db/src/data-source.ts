@@ -95,7 +95,7 @@ export async function openDataSource(o: DataSourceOptions & { waitS?: number }):
   const deadline = Date.now() + (o.waitS ?? 30) * 1000;
   for (;;) {
     try {
-      return await createDataSource(o).initialize();
+      return guardConnections(await createDataSource(o).initialize());
     } catch (e) {
       if (Date.now() > deadline) {
         const where = o.url.replace(/\/\/[^@/]*@/, '//***@');
@@ -104,4 +104,23 @@ export async function openDataSource(o: DataSourceOptions & { waitS?: number }):
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
+}
+
+/**
+ * Gives every pooled connection an 'error' listener for its whole life. A connection that Postgres
+ * ends (an administrator's pg_terminate_backend, a restart, idle_in_transaction_session_timeout)
+ * emits 'error'; the query it was running fails on its own, but the event itself, when it comes
+ * while TypeORM has just let go of the connection, has no listener, and an unheard 'error' ends
+ * the process. The pool replaces the connection; nothing else is needed here.
+ */
+export function guardConnections(ds: DataSource): DataSource {
+  type Conn = { on(e: 'error', f: () => void): void };
+  const pool = (
+    ds.driver as unknown as { master?: { on(e: 'connect', f: (c: Conn) => void): void; _clients?: Conn[] } }
+  ).master;
+  const ignore = (c: Conn) => c.on('error', () => undefined);
+  // The connection TypeORM opened to initialize is already in the pool.
+  pool?._clients?.forEach(ignore);
+  pool?.on('connect', ignore);
+  return ds;
 }

@@ -24,3 +24,4 @@ export * from './receiver/receiver.entity';
 export * from './receiver/receiver.repository';
 export * from './health/health-registry.entity';
 export * from './health/health-registry.repository';
+export * from './transient';

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '@grove/db';
+import { createDataSource, guardConnections } from '@grove/db';
 
 /** The test Postgres server, without a database name. */
 export const TEST_PG_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
@@ -60,7 +60,9 @@ export function useTestDatabase(label?: string): TestDatabase {
   beforeAll(async () => {
     const { name, url } = await createTestDatabase(label ?? expect.getState().testPath?.split('/').pop());
     Object.assign(db, { name, url });
-    db.dataSource = await createDataSource({ url, poolSize: 10, applicationName: 'grove-test' }).initialize();
+    db.dataSource = guardConnections(
+      await createDataSource({ url, poolSize: 10, applicationName: 'grove-test' }).initialize(),
+    );
   });
   afterAll(async () => {
     await db.dataSource?.destroy();

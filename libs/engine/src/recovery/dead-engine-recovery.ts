@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CLUSTER_ACTIONS, NODE_BUSY_STATUSES, ROOT_LOGGER, type ActionName, type Logger } from '@grove/core';
+import { NODE_BUSY_STATUSES, ROOT_LOGGER, type Logger } from '@grove/core';
 import {
   ActionRepository,
   EventRepository,
@@ -14,23 +14,7 @@ import { EngineLease } from '../engine-lease';
 import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
 import { events, nodeObject } from '../events/event-writer';
 import { ActionRunner } from '../runner/action-runner';
-
-/**
- * Actions that may simply run again after their engine died: cluster actions commit each step
- * atomically, and these node actions are idempotent (a create first adopts what it already made).
- * The others fail with a reason, because running them twice could do harm.
- */
-const REQUEUE_AFTER_CRASH: ReadonlySet<ActionName> = new Set<ActionName>([
-  // Cluster actions write each step in one transaction, and their policies' cloud calls are safe to
-  // repeat (a load-balancer member is added once per address). Attaching and detaching a policy
-  // are not: a second load balancer would be built, or a half-deleted one left.
-  ...CLUSTER_ACTIONS.filter((a) => a !== 'CLUSTER_ATTACH_POLICY' && a !== 'CLUSTER_DETACH_POLICY'),
-  'NODE_CREATE',
-  'NODE_DELETE',
-  'NODE_CHECK',
-  'NODE_JOIN',
-  'NODE_LEAVE',
-]);
+import { safeToRunAgain } from '../runner/run-again';
 
 /** An action whose engines keep dying under it fails rather than loop forever. */
 const MAX_TAKEOVERS = 5;
@@ -95,7 +79,7 @@ export class DeadEngineRecovery {
 
   private async takeOver(a: ActionEntity, why: 'dead' | 'lost'): Promise<boolean> {
     if (!this.lease.fresh) return false;
-    const requeue = REQUEUE_AFTER_CRASH.has(a.action) && a.retries < MAX_TAKEOVERS;
+    const requeue = safeToRunAgain(a.action) && a.retries < MAX_TAKEOVERS;
     const reason =
       why === 'dead'
         ? requeue

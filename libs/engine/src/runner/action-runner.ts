@@ -15,6 +15,8 @@ import {
 import {
   ActionRepository,
   ClaimLost,
+  isTransientDbError,
+  retryTransientDb,
   claimOf,
   ClusterRepository,
   LeaseLapsed,
@@ -36,6 +38,7 @@ import { ActionResult, type Effects } from './action-result';
 import { BatchedWrites } from './batched-writes';
 import { HandlerRegistry } from './handler-registry';
 import { PolicyRunner, type PolicyRunOptions } from './policy-runner';
+import { safeToRunAgain } from './run-again';
 import { Slots } from './slots';
 
 /** Raised into a running action's signal when the user cancels it. */
@@ -223,6 +226,11 @@ export class ActionRunner {
         log.warn({ err: e, phase: phase.name }, 'action dropped unsettled: this engine no longer holds it');
         return;
       }
+      if (isTransientDbError(e) && this.mayRunAgain(action, phase.name)) {
+        log.warn({ err: e, phase: phase.name }, 'a passing database error cut the step off; it runs again');
+        await this.runAgainLater(action, e, log);
+        return;
+      }
       log.error({ err: e, phase: phase.name }, 'action failed with an unexpected error');
       const reason = `Failed to ${phase.name}: ${e instanceof Error ? e.message : String(e)}`;
       await this.settle(action, ActionResult.error(reason), target, log).catch((e2: unknown) =>
@@ -232,6 +240,31 @@ export class ActionRunner {
       clearTimeout(timer);
       this.running.delete(action.id);
     }
+  }
+
+  /**
+   * Whether a step cut off by a database error may simply run again: always before the handler
+   * changed anything (lock, load, the policies' checks), and in the handler only for actions that
+   * are safe to run twice (safeToRunAgain). After that the outcome is known and only its write is
+   * retried (settle).
+   */
+  private mayRunAgain(action: ActionEntity, phase: string): boolean {
+    if (phase === 'lock' || phase === 'load' || phase === 'before') return true;
+    return phase === action.action.toLowerCase() && safeToRunAgain(action.action);
+  }
+
+  /** Back to READY (locks released while the claim holds) and announced again after a pause that grows. */
+  private async runAgainLater(action: ActionEntity, e: unknown, log: Logger): Promise<void> {
+    const why = `A database error interrupted it (${e instanceof Error ? e.message : String(e)}); it runs again.`;
+    try {
+      if (!(await retryTransientDb.execute(() => this.actions.requeue(claimOf(action), why)))) return;
+    } catch (e2) {
+      // Still down: the action stays RUNNING here, and the scan gives it back once it can.
+      log.warn({ err: e2 }, 'could not put the action back; the scan will');
+      return;
+    }
+    const pauseMs = Math.min(30_000, 500 * 2 ** Math.min(action.retries, 6));
+    setTimeout(() => this.engine.announceLater([action.id]), pauseMs).unref();
   }
 
   private async execute(
@@ -456,29 +489,34 @@ export class ActionRunner {
       return;
     }
     if (result.kind === 'retry') {
-      if (await this.actions.requeue(claimOf(action), result.reason)) {
+      if (await retryTransientDb.execute(() => this.actions.requeue(claimOf(action), result.reason))) {
         setTimeout(() => this.engine.announceLater([action.id]), this.o.config.LOCK_RETRY_INTERVAL_MS).unref();
       }
       return;
     }
     let parents: string[] = [];
-    const ended = await this.ds.transaction(async (em) => {
-      const end = await this.actions.end(
-        claimOf(action),
-        { status: result.status, reason: result.reason, outputs: result.outputs, data: result.data },
-        em,
-      );
-      if (!end.ended) return false;
-      const written: EventEntity[] = (result.effects ? await result.effects(em) : undefined) ?? [];
-      if (target) {
-        written.push(events.phase(action, target, result.status === 'SUCCEEDED' ? 'end' : 'error', result.reason));
-      }
-      if (written.length) await this.eventRepo.insert(written, em);
-      parents = end.parents;
-      if (result.status !== 'SUCCEEDED')
-        parents = await this.skipDependents(action, result.status, result.reason, parents, em);
-      return true;
-    });
+    // The outcome is known: a passing database error only delays its write (the whole transaction
+    // runs again; if a COMMIT whose answer was lost did land, `end` finds the action ended and
+    // writes nothing twice).
+    const ended = await retryTransientDb.execute(() =>
+      this.ds.transaction(async (em) => {
+        const end = await this.actions.end(
+          claimOf(action),
+          { status: result.status, reason: result.reason, outputs: result.outputs, data: result.data },
+          em,
+        );
+        if (!end.ended) return false;
+        const written: EventEntity[] = (result.effects ? await result.effects(em) : undefined) ?? [];
+        if (target) {
+          written.push(events.phase(action, target, result.status === 'SUCCEEDED' ? 'end' : 'error', result.reason));
+        }
+        if (written.length) await this.eventRepo.insert(written, em);
+        parents = end.parents;
+        if (result.status !== 'SUCCEEDED')
+          parents = await this.skipDependents(action, result.status, result.reason, parents, em);
+        return true;
+      }),
+    );
     if (!ended) {
       log.warn('the action was taken over (force-cancelled or recovered) before it ended here; its result is dropped');
       return;
