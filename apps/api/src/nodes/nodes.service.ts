@@ -77,7 +77,10 @@ export class NodesService {
   /**
    * Records a node and its NODE_CREATE action in one transaction. In a cluster the node takes the
    * cluster's next index and a name from its `node.name.format` (the name asked for is ignored, as
-   * in Senlin), and its profile must be of the cluster's type.
+   * in Senlin), and its profile must be of the cluster's type. It is not a member yet: the action
+   * carries the cluster, and the node joins when its create holds the cluster lock and finds room
+   * (NodeCreateHandler), so a create that cannot run is never counted. The answer shows the
+   * cluster asked for, as Senlin's does.
    */
   async create(ctx: RequestContext, req: NodeCreate): Promise<{ node: NodeEntity; actionId: string }> {
     const scope = scopeOf(ctx);
@@ -96,7 +99,7 @@ export class NodesService {
     const node = newNode({
       id: newId(),
       name: req.name,
-      clusterId: cluster?.id ?? null,
+      clusterId: null,
       profileId: profile.id,
       userId: ctx.userId,
       project: ctx.projectId,
@@ -125,7 +128,7 @@ export class NodesService {
       await this.factory.insert(action, em);
     });
     this.engine.announceLater([action.id]);
-    return { node, actionId: action.id };
+    return { node: { ...node, clusterId: cluster?.id ?? null }, actionId: action.id };
   }
 
   /** Only what differs from the node goes into the NODE_UPDATE inputs; nothing differing is a 400. */
