@@ -21,6 +21,8 @@ import {
   ClusterPolicyRepository,
   ClusterRepository,
   ProfileRepository,
+  projectKey,
+  withKeyLocked,
   type ListQuery,
 } from '@grove/db';
 import { EngineClient } from '@grove/rpc';
@@ -128,14 +130,8 @@ export class ClustersService {
     req: ClusterCreate,
   ): Promise<{ cluster: ClusterEntity; actionId: string }> {
     const scope = scopeOf(ctx);
-    if (this.cfg.NAME_UNIQUE && (await this.clusters.nameTaken(ctx.projectId, req.name))) {
-      throw new BadRequest(`a cluster named '${req.name}' already exists`);
-    }
-    if ((await this.clusters.countInProject(ctx.projectId)) >= this.cfg.MAX_CLUSTERS_PER_PROJECT) {
-      throw new Forbidden(
-        `Quota exceeded for resources: a project may have ${this.cfg.MAX_CLUSTERS_PER_PROJECT} clusters.`,
-      );
-    }
+    // First in Senlin's order of answers; again below, where it is exact.
+    await this.ensureRoom(ctx, req.name);
     const profile = await this.profiles.find(scope, req.profile_id);
     if (!profile) throw new BadRequest(`The specified profile '${req.profile_id}' could not be found`);
     const minSize = req.min_size ?? 0;
@@ -179,12 +175,26 @@ export class ClustersService {
       clusterId: cluster.id,
       timeout: cluster.timeout,
     });
-    await this.ds.transaction(async (em) => {
+    // The project's cluster creates queue here, so the quota and the name hold however many race.
+    await withKeyLocked(this.ds, projectKey('cluster', ctx.projectId), async (em) => {
+      await this.ensureRoom(ctx, req.name, em);
       await this.clusters.insert(cluster, em);
       await this.factory.insert(action, em);
     });
     this.engine.announceLater([action.id]);
     return { cluster, actionId: action.id };
+  }
+
+  /** The name is free (NAME_UNIQUE) and the project is under its cluster quota. */
+  private async ensureRoom(ctx: RequestContext, name: string, em?: EntityManager): Promise<void> {
+    if (this.cfg.NAME_UNIQUE && (await this.clusters.nameTaken(ctx.projectId, name, em))) {
+      throw new BadRequest(`a cluster named '${name}' already exists`);
+    }
+    if ((await this.clusters.countInProject(ctx.projectId, em)) >= this.cfg.MAX_CLUSTERS_PER_PROJECT) {
+      throw new Forbidden(
+        `Quota exceeded for resources: a project may have ${this.cfg.MAX_CLUSTERS_PER_PROJECT} clusters.`,
+      );
+    }
   }
 
   async update(ctx: RequestContext, v: ApiVersion, identity: string, req: ClusterUpdate, o: VerbOptions = {}) {

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   ActionInProgress,
   BadRequest,
@@ -21,6 +21,8 @@ import {
   NodeRepository,
   type NodeEntity,
   ProfileRepository,
+  projectKey,
+  withKeyLocked,
   type ListQuery,
 } from '@grove/db';
 import { EngineClient } from '@grove/rpc';
@@ -115,15 +117,15 @@ export class NodesService {
       timeout: this.cfg.DEFAULT_ACTION_TIMEOUT_S,
       inputs: {} satisfies ActionInputs['NODE_CREATE'],
     });
-    await this.ds.transaction(async (em) => {
+    await this.namedWrite(ctx, async (em) => {
       if (cluster) {
         // The row lock orders this with other changes to the cluster and finds it deleted meanwhile.
         if (!(await this.clusters.lockRow(em, cluster.id)))
           throw new BadRequest(`The specified cluster '${req.cluster_id}' could not be found`);
         node.index = await this.clusters.takeIndexes(cluster.id, 1, em);
         node.name = formatNodeName(cluster.config['node.name.format'], node.index);
-        await this.ensureNameFree(ctx, node.name);
       }
+      await this.ensureNameFree(ctx, node.name, em);
       await this.nodes.insertMany([node], em);
       await this.factory.insert(action, em);
     });
@@ -202,9 +204,19 @@ export class NodesService {
     return action.id;
   }
 
-  private async ensureNameFree(ctx: RequestContext, name: string): Promise<void> {
-    if (this.cfg.NAME_UNIQUE && (await this.nodes.nameTaken(ctx.projectId, name))) {
+  private async ensureNameFree(ctx: RequestContext, name: string, em?: EntityManager): Promise<void> {
+    if (this.cfg.NAME_UNIQUE && (await this.nodes.nameTaken(ctx.projectId, name, em))) {
       throw new BadRequest(`The node named (${name}) already exists`);
     }
+  }
+
+  /**
+   * A transaction for writes that add a node name: with NAME_UNIQUE the project's ones queue on
+   * one key, so a name checked free inside is still free at the insert.
+   */
+  namedWrite<T>(ctx: RequestContext, write: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.cfg.NAME_UNIQUE
+      ? withKeyLocked(this.ds, projectKey('node', ctx.projectId), write)
+      : this.ds.transaction(write);
   }
 }
