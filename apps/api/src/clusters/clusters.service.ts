@@ -245,6 +245,7 @@ export class ClustersService {
   /**
    * Records a user's action on a cluster: the cluster row is locked for the transaction, so the
    * conflict check and the insert cannot interleave with another request's, then it is announced.
+   * A delete while another delete of the cluster is on its way is that delete: its id is returned.
    * Inside previewing(), it checks the same way, in a transaction it rolls back, and hands the
    * would-be action to the preview instead (Grove, 1.15).
    */
@@ -266,13 +267,18 @@ export class ClustersService {
       clusterId: cluster.id,
       timeout: cluster.timeout,
     });
-    await this.ds.transaction(async (em) => {
+    const pending = await this.ds.transaction(async (em) => {
       if (!(await this.clusters.lockRow(em, cluster.id))) throw new ResourceNotFound('cluster', cluster.id);
-      await o.claim?.(em, action.id);
+      const earlier = await this.factory.pendingDelete(em, a.action, cluster.id);
+      // An idempotency key remembers the action that answers, the earlier delete included.
+      await o.claim?.(em, earlier ?? action.id);
+      if (earlier) return earlier;
       await this.factory.ensureFree(em, a.action, cluster.id, 'cluster', o.force);
       await o.extra?.(em);
       await this.factory.insert(action, em);
+      return null;
     });
+    if (pending) return pending;
     this.engine.announceLater([action.id]);
     return action.id;
   }

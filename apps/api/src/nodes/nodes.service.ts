@@ -182,6 +182,7 @@ export class NodesService {
   /**
    * Records a user's action on a node: the node row is locked for the transaction, so the
    * conflict check (Senlin's 409s) and the insert cannot interleave with another request's.
+   * A delete while another delete of the node is on its way is that delete: its id is returned.
    */
   async act(
     ctx: RequestContext,
@@ -195,11 +196,15 @@ export class NodesService {
       clusterId: node.clusterId,
       timeout: this.cfg.DEFAULT_ACTION_TIMEOUT_S,
     });
-    await this.ds.transaction(async (em) => {
+    const pending = await this.ds.transaction(async (em) => {
       if (!(await this.nodes.lockRow(em, node.id))) throw new ResourceNotFound('node', node.id);
+      const earlier = await this.factory.pendingDelete(em, a.action, node.id);
+      if (earlier) return earlier;
       await this.factory.ensureFree(em, a.action, node.id, 'node', force);
       await this.factory.insert(action, em);
+      return null;
     });
+    if (pending) return pending;
     this.engine.announceLater([action.id]);
     return action.id;
   }

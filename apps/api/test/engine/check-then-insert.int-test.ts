@@ -1,6 +1,6 @@
 import { sql } from '@grove/db';
 import { freshProject, make } from '@grove/testing';
-import { type HttpAnswer, useGrove } from '../../src/testing/grove-harness';
+import { actionOf, type HttpAnswer, useGrove } from '../../src/testing/grove-harness';
 import { expectFault } from '../../src/testing/senlin-answers';
 import { clusterWorld } from './cluster-world';
 
@@ -110,5 +110,78 @@ describe('NAME_UNIQUE under 20 simultaneous creates of one name', () => {
     );
     expectOneTaken(answers, 201, "A receiver named 'twin' already exists.");
     expect(await count('receiver', project, 'twin')).toBe(1);
+  });
+});
+
+/**
+ * Holds a row lock from a connection of the test's own until released: the engine's write of that
+ * row waits, so the action stays open while the requests race, whatever the machine's speed.
+ */
+async function holdRow(table: 'node' | 'cluster', id: string): Promise<() => Promise<void>> {
+  const qr = h.grove.dataSource.createQueryRunner();
+  await qr.connect();
+  await qr.startTransaction();
+  await qr.query(`SELECT 1 FROM ${table} WHERE id = $1 FOR UPDATE`, [id]);
+  return async () => {
+    await qr.commitTransaction();
+    await qr.release();
+  };
+}
+
+const actionsOn = async (targets: string[]) =>
+  (
+    await sql<{ id: string; action: string; status: string; status_reason: string }>(
+      h.grove.dataSource,
+      'SELECT id, action, status, status_reason FROM action WHERE target = ANY($1::uuid[]) ORDER BY created_at',
+      [targets],
+    )
+  ).rows;
+
+/** Every answer is a 202 pointing at `actionId` or Senlin's 409 for a target being deleted. */
+function expectSameActionOr409(answers: HttpAnswer<unknown>[], kind: string, id: string): string {
+  const accepted = answers.filter((a) => a.status === 202).map(actionOf);
+  expect(accepted.length).toBeGreaterThanOrEqual(1);
+  expect(new Set(accepted).size).toBe(1);
+  for (const a of answers.filter((x) => x.status !== 202))
+    expectFault(a, 409, 'ActionInProgress', `The ${kind} '${id}' is in status DELETING.`);
+  return accepted[0];
+}
+
+describe('simultaneous deletes', () => {
+  it('of one cluster make one CLUSTER_DELETE: every answer is a 202 with it or a 409, and nothing fails', async () => {
+    const { project, clusterId } = await w.world({ desired: 2 });
+    const members = await w.membersOf(project, clusterId);
+    const release = await holdRow('node', members[0].id);
+    let answers: HttpAnswer<unknown>[];
+    try {
+      answers = await at(20, () => h.http('DELETE', `/v1/clusters/${clusterId}`, { project }));
+    } finally {
+      await release();
+    }
+    const actionId = expectSameActionOr409(answers, 'cluster', clusterId);
+    expect(await h.waitForAction(actionId, { project, timeoutMs: 60_000 })).toMatchObject({ status: 'SUCCEEDED' });
+    const all = await actionsOn([clusterId, ...members.map((m) => m.id)]);
+    expect(all.filter((a) => a.action === 'CLUSTER_DELETE').map((a) => a.id)).toEqual([actionId]);
+    expect(all.filter((a) => a.status === 'FAILED')).toEqual([]);
+    expect((await h.http('GET', `/v1/clusters/${clusterId}`, { project })).status).toBe(404);
+    expect(await w.serversOf(clusterId)).toEqual([]);
+  });
+
+  it('of one node make one NODE_DELETE: every answer is a 202 with it or a 409, and nothing fails', async () => {
+    const { project, clusterId } = await w.world({ desired: 2 });
+    const [node] = await w.membersOf(project, clusterId);
+    const release = await holdRow('cluster', clusterId);
+    let answers: HttpAnswer<unknown>[];
+    try {
+      answers = await at(20, () => h.http('DELETE', `/v1/nodes/${node.id}`, { project }));
+    } finally {
+      await release();
+    }
+    const actionId = expectSameActionOr409(answers, 'node', node.id);
+    expect(await h.waitForAction(actionId, { project, timeoutMs: 60_000 })).toMatchObject({ status: 'SUCCEEDED' });
+    const all = await actionsOn([node.id, clusterId]);
+    expect(all.filter((a) => a.action === 'NODE_DELETE').map((a) => a.id)).toEqual([actionId]);
+    expect(all.filter((a) => a.status === 'FAILED')).toEqual([]);
+    expect(await w.clusterOf(project, clusterId)).toMatchObject({ desired_capacity: 1, nodes: [expect.any(String)] });
   });
 });
