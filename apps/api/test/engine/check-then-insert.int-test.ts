@@ -43,7 +43,7 @@ describe('the cluster quota (MAX_CLUSTERS_PER_PROJECT)', () => {
       expectFault(a, 403, 'Forbidden', 'Quota exceeded for resources: a project may have 5 clusters.');
     expect(await count('cluster', project)).toBe(5);
     for (const a of answers.filter((x) => x.status === 202)) await w.succeeded(project, a);
-  });
+  }, 60_000);
 });
 
 describe('NAME_UNIQUE under 20 simultaneous creates of one name', () => {
@@ -55,7 +55,7 @@ describe('NAME_UNIQUE under 20 simultaneous creates of one name', () => {
     );
     expectOneTaken(answers, 202, "a cluster named 'twin' already exists.");
     expect(await count('cluster', project, 'twin')).toBe(1);
-  });
+  }, 60_000);
 
   it('keeps one node', async () => {
     const project = freshProject();
@@ -65,7 +65,7 @@ describe('NAME_UNIQUE under 20 simultaneous creates of one name', () => {
     );
     expectOneTaken(answers, 202, 'The node named (twin) already exists.');
     expect(await count('node', project, 'twin')).toBe(1);
-  });
+  }, 60_000);
 
   it('keeps one profile, created or renamed to it', async () => {
     const project = freshProject();
@@ -79,7 +79,7 @@ describe('NAME_UNIQUE under 20 simultaneous creates of one name', () => {
     expectOneTaken(created, 201, "A profile named 'twin' already exists.");
     expectOneTaken(renamed, 200, "A profile named 'twin2' already exists.");
     expect([await count('profile', project, 'twin'), await count('profile', project, 'twin2')]).toEqual([1, 1]);
-  });
+  }, 60_000);
 
   it('keeps one policy, created or renamed to it', async () => {
     const project = freshProject();
@@ -98,7 +98,7 @@ describe('NAME_UNIQUE under 20 simultaneous creates of one name', () => {
     expectOneTaken(created, 201, "A policy named 'twin' already exists.");
     expectOneTaken(renamed, 200, "A policy named 'twin2' already exists.");
     expect([await count('policy', project, 'twin'), await count('policy', project, 'twin2')]).toEqual([1, 1]);
-  });
+  }, 60_000);
 
   it('keeps one receiver', async () => {
     const { project, clusterId } = await w.world({ desired: 0 });
@@ -110,7 +110,7 @@ describe('NAME_UNIQUE under 20 simultaneous creates of one name', () => {
     );
     expectOneTaken(answers, 201, "A receiver named 'twin' already exists.");
     expect(await count('receiver', project, 'twin')).toBe(1);
-  });
+  }, 60_000);
 });
 
 /**
@@ -165,7 +165,7 @@ describe('simultaneous deletes', () => {
     expect(all.filter((a) => a.status === 'FAILED')).toEqual([]);
     expect((await h.http('GET', `/v1/clusters/${clusterId}`, { project })).status).toBe(404);
     expect(await w.serversOf(clusterId)).toEqual([]);
-  });
+  }, 60_000);
 
   it('of one node make one NODE_DELETE: every answer is a 202 with it or a 409, and nothing fails', async () => {
     const { project, clusterId } = await w.world({ desired: 2 });
@@ -183,5 +183,5 @@ describe('simultaneous deletes', () => {
     expect(all.filter((a) => a.action === 'NODE_DELETE').map((a) => a.id)).toEqual([actionId]);
     expect(all.filter((a) => a.status === 'FAILED')).toEqual([]);
     expect(await w.clusterOf(project, clusterId)).toMatchObject({ desired_capacity: 1, nodes: [expect.any(String)] });
-  });
+  }, 60_000);
 });

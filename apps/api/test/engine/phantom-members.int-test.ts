@@ -75,7 +75,7 @@ describe('a node created into a cluster', () => {
     );
     expect(rows).toEqual(refused.map((id) => ({ id, cluster_id: null, status: 'ERROR', physical_id: null })));
     expect(await phantomMembers(clusterId)).toEqual([]);
-  });
+  }, 60_000);
 
   it('leaves no member behind when it cannot take the cluster lock, and the cluster can still be deleted', async () => {
     const { project, clusterId } = await w.world({ desired: 1, max: 2 });
@@ -92,7 +92,7 @@ describe('a node created into a cluster', () => {
     await w.succeeded(project, await h.http('DELETE', `/v1/clusters/${clusterId}`, { project }));
     expect((await h.http('GET', `/v1/clusters/${clusterId}`, { project })).status).toBe(404);
     expect(await w.serversOf(clusterId)).toEqual([]);
-  });
+  }, 60_000);
 
   it('does not hold up a cluster delete while it waits for the lock; it fails once the cluster is gone', async () => {
     const { project, clusterId } = await w.world({ desired: 1 });
@@ -108,5 +108,5 @@ describe('a node created into a cluster', () => {
     const node = await h.http<{ node: NodeView }>('GET', `/v1/nodes/${created.body.node.id}`, { project });
     expect(node.body.node).toMatchObject({ cluster_id: '', physical_id: null });
     expect(await w.serversOf(clusterId)).toEqual([]);
-  });
+  }, 60_000);
 });
