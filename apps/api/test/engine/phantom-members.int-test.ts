@@ -1,6 +1,6 @@
 import { sql } from '@grove/db';
 import { make } from '@grove/testing';
-import { useGrove } from '../../src/testing/grove-harness';
+import { actionOf, useGrove } from '../../src/testing/grove-harness';
 import { clusterWorld, type NodeView } from './cluster-world';
 
 /**
@@ -109,4 +109,62 @@ describe('a node created into a cluster', () => {
     expect(node.body.node).toMatchObject({ cluster_id: '', physical_id: null });
     expect(await w.serversOf(clusterId)).toEqual([]);
   }, 60_000);
+
+  it('stays out of a cluster whose lock was taken over before it joined', async () => {
+    const { project, clusterId } = await w.world({ desired: 1 });
+    const ds = h.grove.dataSource;
+    // The policy check between the lock and the join reads cluster_policy: hold it there.
+    const qr = ds.createQueryRunner();
+    await qr.connect();
+    await qr.startTransaction();
+    await qr.query('LOCK TABLE cluster_policy IN ACCESS EXCLUSIVE MODE');
+    let created: Awaited<ReturnType<typeof createInto>>;
+    try {
+      created = await createInto(project, clusterId, 'overtaken');
+      const actionId = actionOf(created);
+      await until('the create to hold its share and wait at the policy check', async () => {
+        const { rows } = await sql(
+          ds,
+          `SELECT 1 FROM cluster_lock WHERE cluster_id = $1 AND $2::uuid = ANY(action_ids)
+            AND EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%cluster_policy%')`,
+          [clusterId, actionId],
+        );
+        return rows.length ? true : undefined;
+      });
+      // Another action (as a CLUSTER_DELETE does) takes the lock over.
+      const holder = await make.action(ds, {
+        project,
+        action: 'CLUSTER_DELETE',
+        target: clusterId,
+        status: 'SUSPENDED',
+      });
+      await sql(ds, `UPDATE cluster_lock SET action_ids = ARRAY[$2]::uuid[], semaphore = -1 WHERE cluster_id = $1`, [
+        clusterId,
+        holder.id,
+      ]);
+    } finally {
+      await qr.commitTransaction();
+      await qr.release();
+    }
+    const ended = await w.ended(project, created);
+    expect({ status: ended.status, reason: ended.status_reason }).toEqual({
+      status: 'FAILED',
+      reason: `Failed in locking cluster '${clusterId}': another action took the lock over.`,
+    });
+    expect((await w.clusterOf(project, clusterId)).nodes).toHaveLength(1);
+    const node = await h.http<{ node: NodeView }>('GET', `/v1/nodes/${created.body.node.id}`, { project });
+    expect(node.body.node).toMatchObject({ cluster_id: '', status: 'ERROR', physical_id: null });
+    expect(await w.serversOf(clusterId)).toHaveLength(1);
+    await sql(ds, `DELETE FROM cluster_lock WHERE cluster_id = $1`, [clusterId]);
+  }, 60_000);
 });
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CAUSE_RPC } from '@grove/core';
-import { ClusterRepository, NodeRepository, type ClusterEntity, type EventEntity } from '@grove/db';
+import { ClusterRepository, LockRepository, NodeRepository, type ClusterEntity, type EventEntity } from '@grove/db';
 import { ProfileError } from '@grove/profiles';
 import { ENGINE_OPTIONS, type EngineOptions } from '../../engine-options';
 import { HandlesAction, type NodeActionHandler } from '../../runner/handler-registry';
@@ -32,6 +32,7 @@ export class NodeCreateHandler implements NodeActionHandler<'NODE_CREATE'> {
     private readonly ds: DataSource,
     private readonly nodes: NodeRepository,
     private readonly clusters: ClusterRepository,
+    private readonly locks: LockRepository,
     private readonly profiles: Profiles,
     private readonly contexts: ProfileContexts,
   ) {}
@@ -41,7 +42,7 @@ export class NodeCreateHandler implements NodeActionHandler<'NODE_CREATE'> {
     const wanted = clusterToJoin(action);
     let cluster: ClusterEntity | null = null;
     if (wanted) {
-      const joined = await this.join(node.id, node.clusterId === wanted, wanted);
+      const joined = await this.join(action.id, node.id, node.clusterId === wanted, wanted);
       if (typeof joined === 'string') {
         return ActionResult.error(joined, {
           effects: async (em) => [
@@ -112,10 +113,21 @@ export class NodeCreateHandler implements NodeActionHandler<'NODE_CREATE'> {
    * Makes the node a member of the cluster if the cluster has room for it, in one transaction
    * holding the cluster's row: concurrent creates into one cluster queue there, so each counts
    * the members the others added and exactly as many join as fit. A retried create finds its
-   * node joined already and counts it once. Returns the cluster, or why the node cannot join.
+   * node joined already and counts it once. The create must still hold its share of the cluster
+   * lock (a CLUSTER_DELETE takes the lock over, then lists the members it deletes): held through
+   * the join, so that the delete sees the new member, or lost, and the node stays out. Returns
+   * the cluster, or why the node cannot join.
    */
-  private async join(nodeId: string, already: boolean, clusterId: string): Promise<ClusterEntity | string> {
+  private async join(
+    actionId: string,
+    nodeId: string,
+    already: boolean,
+    clusterId: string,
+  ): Promise<ClusterEntity | string> {
     return this.ds.transaction(async (em) => {
+      // The lock row before the cluster row: the order in which an action's end takes them.
+      if (!(await this.locks.holdsCluster(em, clusterId, actionId)))
+        return `Failed in locking cluster '${clusterId}': another action took the lock over.`;
       const cluster = await this.clusters.lockRow(em, clusterId);
       if (!cluster) return `The cluster '${clusterId}' could not be found.`;
       const { total } = await this.nodes.countMembers(cluster.id, em);
