@@ -184,4 +184,23 @@ describe('simultaneous deletes', () => {
     expect(all.filter((a) => a.status === 'FAILED')).toEqual([]);
     expect(await w.clusterOf(project, clusterId)).toMatchObject({ desired_capacity: 1, nodes: [expect.any(String)] });
   }, 60_000);
+
+  it('of a node whose delete waits for a lifecycle hook go ahead of the held one', async () => {
+    const project = freshProject();
+    const ds = h.grove.dataSource;
+    const profile = await make.profile(ds, { project, spec: w.SPEC });
+    const node = await make.node(ds, { project, profileId: profile.id, status: 'ACTIVE' });
+    const held = await make.action(ds, {
+      project,
+      action: 'NODE_DELETE',
+      target: node.id,
+      status: 'WAITING_LIFECYCLE_COMPLETION',
+    });
+    const answer = await h.http('DELETE', `/v1/nodes/${node.id}`, { project });
+    expect(answer.status).toBe(202);
+    expect(actionOf(answer)).not.toBe(held.id);
+    expect(await h.waitForAction(actionOf(answer), { project, timeoutMs: 30_000 })).toMatchObject({
+      status: 'SUCCEEDED',
+    });
+  }, 60_000);
 });
