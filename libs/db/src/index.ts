@@ -2,6 +2,7 @@ export * from './data-source';
 export * from './db.module';
 export * from './list-query';
 export * from './rows';
+export * from './advisory-lock';
 export * from './profile/profile.entity';
 export * from './profile/profile.repository';
 export * from './cluster/cluster.entity';

@@ -89,6 +89,18 @@ export class ActionFactory {
       );
   }
 
+  /**
+   * The delete of `target` that is already on its way, if this request is a delete too: a second
+   * one would only find the target gone and fail, so the request gets the first one's id instead.
+   * A victim's delete held for a lifecycle hook is not on its way: a user's delete goes ahead of it,
+   * as before. Run it in the transaction that locked the target's row, before the insert.
+   */
+  async pendingDelete(em: EntityManager, action: ActionName, target: string): Promise<string | null> {
+    if (action !== 'CLUSTER_DELETE' && action !== 'NODE_DELETE') return null;
+    const open = await this.actions.activeOn(target, em);
+    return open.find((a) => a.action === action && a.status !== 'WAITING_LIFECYCLE_COMPLETION')?.id ?? null;
+  }
+
   async insert(a: ActionEntity, em: EntityManager): Promise<void> {
     await this.actions.insert([a], em);
   }

@@ -21,6 +21,8 @@ import {
   ClusterPolicyRepository,
   ClusterRepository,
   ProfileRepository,
+  projectKey,
+  withKeyLocked,
   type ListQuery,
 } from '@grove/db';
 import { EngineClient } from '@grove/rpc';
@@ -128,14 +130,8 @@ export class ClustersService {
     req: ClusterCreate,
   ): Promise<{ cluster: ClusterEntity; actionId: string }> {
     const scope = scopeOf(ctx);
-    if (this.cfg.NAME_UNIQUE && (await this.clusters.nameTaken(ctx.projectId, req.name))) {
-      throw new BadRequest(`a cluster named '${req.name}' already exists`);
-    }
-    if ((await this.clusters.countInProject(ctx.projectId)) >= this.cfg.MAX_CLUSTERS_PER_PROJECT) {
-      throw new Forbidden(
-        `Quota exceeded for resources: a project may have ${this.cfg.MAX_CLUSTERS_PER_PROJECT} clusters.`,
-      );
-    }
+    // First in Senlin's order of answers; again below, where it is exact.
+    await this.ensureRoom(ctx, req.name);
     const profile = await this.profiles.find(scope, req.profile_id);
     if (!profile) throw new BadRequest(`The specified profile '${req.profile_id}' could not be found`);
     const minSize = req.min_size ?? 0;
@@ -179,12 +175,26 @@ export class ClustersService {
       clusterId: cluster.id,
       timeout: cluster.timeout,
     });
-    await this.ds.transaction(async (em) => {
+    // The project's cluster creates queue here, so the quota and the name hold however many race.
+    await withKeyLocked(this.ds, projectKey('cluster', ctx.projectId), async (em) => {
+      await this.ensureRoom(ctx, req.name, em);
       await this.clusters.insert(cluster, em);
       await this.factory.insert(action, em);
     });
     this.engine.announceLater([action.id]);
     return { cluster, actionId: action.id };
+  }
+
+  /** The name is free (NAME_UNIQUE) and the project is under its cluster quota. */
+  private async ensureRoom(ctx: RequestContext, name: string, em?: EntityManager): Promise<void> {
+    if (this.cfg.NAME_UNIQUE && (await this.clusters.nameTaken(ctx.projectId, name, em))) {
+      throw new BadRequest(`a cluster named '${name}' already exists`);
+    }
+    if ((await this.clusters.countInProject(ctx.projectId, em)) >= this.cfg.MAX_CLUSTERS_PER_PROJECT) {
+      throw new Forbidden(
+        `Quota exceeded for resources: a project may have ${this.cfg.MAX_CLUSTERS_PER_PROJECT} clusters.`,
+      );
+    }
   }
 
   async update(ctx: RequestContext, v: ApiVersion, identity: string, req: ClusterUpdate, o: VerbOptions = {}) {
@@ -235,6 +245,7 @@ export class ClustersService {
   /**
    * Records a user's action on a cluster: the cluster row is locked for the transaction, so the
    * conflict check and the insert cannot interleave with another request's, then it is announced.
+   * A delete while another delete of the cluster is on its way is that delete: its id is returned.
    * Inside previewing(), it checks the same way, in a transaction it rolls back, and hands the
    * would-be action to the preview instead (Grove, 1.15).
    */
@@ -256,13 +267,18 @@ export class ClustersService {
       clusterId: cluster.id,
       timeout: cluster.timeout,
     });
-    await this.ds.transaction(async (em) => {
+    const pending = await this.ds.transaction(async (em) => {
       if (!(await this.clusters.lockRow(em, cluster.id))) throw new ResourceNotFound('cluster', cluster.id);
-      await o.claim?.(em, action.id);
+      const earlier = await this.factory.pendingDelete(em, a.action, cluster.id);
+      // An idempotency key remembers the action that answers, the earlier delete included.
+      await o.claim?.(em, earlier ?? action.id);
+      if (earlier) return earlier;
       await this.factory.ensureFree(em, a.action, cluster.id, 'cluster', o.force);
       await o.extra?.(em);
       await this.factory.insert(action, em);
+      return null;
     });
+    if (pending) return pending;
     this.engine.announceLater([action.id]);
     return action.id;
   }

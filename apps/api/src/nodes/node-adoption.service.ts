@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   BadRequest,
   formatNodeName,
@@ -12,7 +12,15 @@ import {
   type Logger,
   type RequestContext,
 } from '@grove/core';
-import { newNode, NodeRepository, ProfileEntity, ProfileRepository, type NodeEntity } from '@grove/db';
+import {
+  newNode,
+  NodeRepository,
+  ProfileEntity,
+  ProfileRepository,
+  projectKey,
+  withKeyLocked,
+  type NodeEntity,
+} from '@grove/db';
 import { ProfileRegistry } from '@grove/profiles';
 import { EngineClient, type EngineRpc } from '@grove/rpc';
 import { API_CONFIG } from '../http/request-context.middleware';
@@ -98,13 +106,19 @@ export class NodeAdoptionService {
     });
     const validated = this.registry.validate(spec);
     const hosts = await this.profileService.hostIds(ctx, validated);
-    await this.ds.transaction(async (em) => {
+    // With NAME_UNIQUE the project's node names queue on one key: the name is checked again there.
+    const named = this.cfg.NAME_UNIQUE && req.name;
+    const write = async (em: EntityManager) => {
+      if (named && (await this.nodes.nameTaken(ctx.projectId, name, em))) {
+        throw new BadRequest(`The node named (${name}) already exists`);
+      }
       const owner = await this.nodes.claimResource(em, found.physical_id, found.tagged_node);
       if (owner) throw new ResourceAlreadyManaged(found.physical_id, owner.project === ctx.projectId ? owner.id : null);
       await this.profiles.insert(profile, hosts, em);
       await this.nodes.insertMany([node], em);
       await this.nodes.addDependent(found.depends_on, node.id, em);
-    });
+    };
+    await (named ? withKeyLocked(this.ds, projectKey('node', ctx.projectId), write) : this.ds.transaction(write));
     try {
       await this.engine.call('node.adopt', { nodeId: node.id });
     } catch (e) {

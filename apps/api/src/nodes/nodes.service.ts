@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   ActionInProgress,
   BadRequest,
@@ -21,6 +21,8 @@ import {
   NodeRepository,
   type NodeEntity,
   ProfileRepository,
+  projectKey,
+  withKeyLocked,
   type ListQuery,
 } from '@grove/db';
 import { EngineClient } from '@grove/rpc';
@@ -77,7 +79,10 @@ export class NodesService {
   /**
    * Records a node and its NODE_CREATE action in one transaction. In a cluster the node takes the
    * cluster's next index and a name from its `node.name.format` (the name asked for is ignored, as
-   * in Senlin), and its profile must be of the cluster's type.
+   * in Senlin), and its profile must be of the cluster's type. It is not a member yet: the action
+   * carries the cluster, and the node joins when its create holds the cluster lock and finds room
+   * (NodeCreateHandler), so a create that cannot run is never counted. The answer shows the
+   * cluster asked for, as Senlin's does.
    */
   async create(ctx: RequestContext, req: NodeCreate): Promise<{ node: NodeEntity; actionId: string }> {
     const scope = scopeOf(ctx);
@@ -96,7 +101,7 @@ export class NodesService {
     const node = newNode({
       id: newId(),
       name: req.name,
-      clusterId: cluster?.id ?? null,
+      clusterId: null,
       profileId: profile.id,
       userId: ctx.userId,
       project: ctx.projectId,
@@ -112,20 +117,20 @@ export class NodesService {
       timeout: this.cfg.DEFAULT_ACTION_TIMEOUT_S,
       inputs: {} satisfies ActionInputs['NODE_CREATE'],
     });
-    await this.ds.transaction(async (em) => {
+    await this.namedWrite(ctx, async (em) => {
       if (cluster) {
         // The row lock orders this with other changes to the cluster and finds it deleted meanwhile.
         if (!(await this.clusters.lockRow(em, cluster.id)))
           throw new BadRequest(`The specified cluster '${req.cluster_id}' could not be found`);
         node.index = await this.clusters.takeIndexes(cluster.id, 1, em);
         node.name = formatNodeName(cluster.config['node.name.format'], node.index);
-        await this.ensureNameFree(ctx, node.name);
       }
+      await this.ensureNameFree(ctx, node.name, em);
       await this.nodes.insertMany([node], em);
       await this.factory.insert(action, em);
     });
     this.engine.announceLater([action.id]);
-    return { node, actionId: action.id };
+    return { node: { ...node, clusterId: cluster?.id ?? null }, actionId: action.id };
   }
 
   /** Only what differs from the node goes into the NODE_UPDATE inputs; nothing differing is a 400. */
@@ -177,6 +182,7 @@ export class NodesService {
   /**
    * Records a user's action on a node: the node row is locked for the transaction, so the
    * conflict check (Senlin's 409s) and the insert cannot interleave with another request's.
+   * A delete while another delete of the node is on its way is that delete: its id is returned.
    */
   async act(
     ctx: RequestContext,
@@ -190,18 +196,32 @@ export class NodesService {
       clusterId: node.clusterId,
       timeout: this.cfg.DEFAULT_ACTION_TIMEOUT_S,
     });
-    await this.ds.transaction(async (em) => {
+    const pending = await this.ds.transaction(async (em) => {
       if (!(await this.nodes.lockRow(em, node.id))) throw new ResourceNotFound('node', node.id);
+      const earlier = await this.factory.pendingDelete(em, a.action, node.id);
+      if (earlier) return earlier;
       await this.factory.ensureFree(em, a.action, node.id, 'node', force);
       await this.factory.insert(action, em);
+      return null;
     });
+    if (pending) return pending;
     this.engine.announceLater([action.id]);
     return action.id;
   }
 
-  private async ensureNameFree(ctx: RequestContext, name: string): Promise<void> {
-    if (this.cfg.NAME_UNIQUE && (await this.nodes.nameTaken(ctx.projectId, name))) {
+  private async ensureNameFree(ctx: RequestContext, name: string, em?: EntityManager): Promise<void> {
+    if (this.cfg.NAME_UNIQUE && (await this.nodes.nameTaken(ctx.projectId, name, em))) {
       throw new BadRequest(`The node named (${name}) already exists`);
     }
+  }
+
+  /**
+   * A transaction for writes that add a node name: with NAME_UNIQUE the project's ones queue on
+   * one key, so a name checked free inside is still free at the insert.
+   */
+  namedWrite<T>(ctx: RequestContext, write: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.cfg.NAME_UNIQUE
+      ? withKeyLocked(this.ds, projectKey('node', ctx.projectId), write)
+      : this.ds.transaction(write);
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   BadRequest,
   InvalidSpec,
@@ -9,7 +10,7 @@ import {
   type RequestContext,
   type Scope,
 } from '@grove/core';
-import { PolicyEntity, PolicyRepository, type ListQuery } from '@grove/db';
+import { PolicyEntity, PolicyRepository, projectKey, withKeyLocked, type ListQuery } from '@grove/db';
 import { PolicyRegistry, type ValidatedPolicySpec } from '@grove/policies';
 import { EngineClient } from '@grove/rpc';
 import { API_CONFIG } from '../http/request-context.middleware';
@@ -19,6 +20,7 @@ import type { PolicyCreate } from './policies.dto';
 export class PoliciesService {
   constructor(
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
+    private readonly ds: DataSource,
     private readonly policies: PolicyRepository,
     private readonly registry: PolicyRegistry,
     private readonly engine: EngineClient,
@@ -39,25 +41,25 @@ export class PoliciesService {
 
   /** Checks the spec, then against the cloud through an engine (regions, zones, load balancers exist). */
   async create(ctx: RequestContext, p: PolicyCreate): Promise<PolicyEntity> {
-    if (this.cfg.NAME_UNIQUE && (await this.policies.nameTaken(ctx.projectId, p.name))) {
-      throw new BadRequest(`A policy named '${p.name}' already exists`);
-    }
+    await this.ensureNameFree(ctx, p.name);
     const { key } = this.checkSpec(p.spec);
     await this.engine.call('policy.validate', { spec: p.spec });
-    return this.policies.insert(
-      Object.assign(new PolicyEntity(), {
-        id: newId(),
-        name: p.name,
-        type: key,
-        spec: p.spec,
-        data: {},
-        userId: ctx.userId,
-        project: ctx.projectId,
-        domain: ctx.domainId,
-        createdAt: new Date(),
-        updatedAt: null,
-      } satisfies PolicyEntity),
-    );
+    const policy = Object.assign(new PolicyEntity(), {
+      id: newId(),
+      name: p.name,
+      type: key,
+      spec: p.spec,
+      data: {},
+      userId: ctx.userId,
+      project: ctx.projectId,
+      domain: ctx.domainId,
+      createdAt: new Date(),
+      updatedAt: null,
+    } satisfies PolicyEntity);
+    return this.namedWrite(ctx, async (em) => {
+      await this.ensureNameFree(ctx, p.name, em);
+      return this.policies.insert(policy, em);
+    });
   }
 
   /** What `POST /policies/validate` shows: the policy that would be made; no cloud check, as in Senlin. */
@@ -88,11 +90,24 @@ export class PoliciesService {
   async rename(ctx: RequestContext, identity: string, name: string): Promise<PolicyEntity> {
     const p = await this.policies.get(scopeOf(ctx), identity);
     if (name === p.name) throw new BadRequest('No property needs an update');
-    if (this.cfg.NAME_UNIQUE && (await this.policies.nameTaken(ctx.projectId, name))) {
+    await this.namedWrite(ctx, async (em) => {
+      await this.ensureNameFree(ctx, name, em);
+      await this.policies.rename(p.id, name, em);
+    });
+    return { ...p, name, updatedAt: new Date() };
+  }
+
+  private async ensureNameFree(ctx: RequestContext, name: string, em?: EntityManager): Promise<void> {
+    if (this.cfg.NAME_UNIQUE && (await this.policies.nameTaken(ctx.projectId, name, em))) {
       throw new BadRequest(`A policy named '${name}' already exists`);
     }
-    await this.policies.rename(p.id, name);
-    return { ...p, name, updatedAt: new Date() };
+  }
+
+  /** With NAME_UNIQUE the project's policy names queue on one key, so a name checked free stays free. */
+  private namedWrite<T>(ctx: RequestContext, write: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.cfg.NAME_UNIQUE
+      ? withKeyLocked(this.ds, projectKey('policy', ctx.projectId), write)
+      : this.ds.transaction(write);
   }
 
   async delete(ctx: RequestContext, identity: string): Promise<void> {

@@ -1,6 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
 import { BadRequest, InvalidSpec, newId, scopeOf, SpecError, type ApiConfig, type RequestContext } from '@grove/core';
-import { ClusterRepository, NodeRepository, ProfileEntity, ProfileRepository, type ListQuery } from '@grove/db';
+import {
+  ClusterRepository,
+  NodeRepository,
+  ProfileEntity,
+  ProfileRepository,
+  projectKey,
+  withKeyLocked,
+  type ListQuery,
+} from '@grove/db';
 import { invalidProfileSpec, ProfileRegistry, type ValidatedSpec } from '@grove/profiles';
 import { EngineClient } from '@grove/rpc';
 import { API_CONFIG } from '../http/request-context.middleware';
@@ -10,6 +19,7 @@ import type { ProfileCreate, ProfileUpdate } from './profiles.dto';
 export class ProfilesService {
   constructor(
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
+    private readonly ds: DataSource,
     private readonly profiles: ProfileRepository,
     private readonly nodes: NodeRepository,
     private readonly clusters: ClusterRepository,
@@ -53,25 +63,38 @@ export class ProfilesService {
   }
 
   async create(ctx: RequestContext, p: ProfileCreate): Promise<ProfileEntity> {
-    if (this.cfg.NAME_UNIQUE && (await this.profiles.nameTaken(ctx.projectId, p.name))) {
-      throw new BadRequest(`A profile named '${p.name}' already exists`);
-    }
+    await this.ensureNameFree(ctx, p.name);
     const validated = await this.checkSpec(p.spec, p.name, ctx.projectId);
-    return this.profiles.insert(
-      Object.assign(new ProfileEntity(), {
-        id: newId(),
-        name: p.name,
-        type: validated.key,
-        spec: p.spec,
-        metadata: p.metadata ?? {},
-        userId: ctx.userId,
-        project: ctx.projectId,
-        domain: ctx.domainId,
-        createdAt: new Date(),
-        updatedAt: null,
-      }),
-      await this.hostIds(ctx, validated),
-    );
+    const hosts = await this.hostIds(ctx, validated);
+    const profile = Object.assign(new ProfileEntity(), {
+      id: newId(),
+      name: p.name,
+      type: validated.key,
+      spec: p.spec,
+      metadata: p.metadata ?? {},
+      userId: ctx.userId,
+      project: ctx.projectId,
+      domain: ctx.domainId,
+      createdAt: new Date(),
+      updatedAt: null,
+    });
+    return this.namedWrite(ctx, async (em) => {
+      await this.ensureNameFree(ctx, p.name, em);
+      return this.profiles.insert(profile, hosts, em);
+    });
+  }
+
+  private async ensureNameFree(ctx: RequestContext, name: string, em?: EntityManager): Promise<void> {
+    if (this.cfg.NAME_UNIQUE && (await this.profiles.nameTaken(ctx.projectId, name, em))) {
+      throw new BadRequest(`A profile named '${name}' already exists`);
+    }
+  }
+
+  /** With NAME_UNIQUE the project's profile names queue on one key, so a name checked free stays free. */
+  private namedWrite<T>(ctx: RequestContext, write: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.cfg.NAME_UNIQUE
+      ? withKeyLocked(this.ds, projectKey('profile', ctx.projectId), write)
+      : this.ds.transaction(write);
   }
 
   /** What `POST /profiles/validate` shows: the profile that would be made, never stored. */
@@ -106,10 +129,15 @@ export class ProfilesService {
     const metadata = u.metadata === null ? {} : u.metadata;
     if (metadata !== undefined && JSON.stringify(metadata) !== JSON.stringify(p.metadata)) patch.metadata = metadata;
     if (!Object.keys(patch).length) throw new BadRequest('No property needs an update');
-    if (patch.name && this.cfg.NAME_UNIQUE && (await this.profiles.nameTaken(ctx.projectId, patch.name))) {
-      throw new BadRequest(`A profile named '${patch.name}' already exists`);
+    const name = patch.name;
+    if (name) {
+      await this.namedWrite(ctx, async (em) => {
+        await this.ensureNameFree(ctx, name, em);
+        await this.profiles.update(p.id, patch, em);
+      });
+    } else {
+      await this.profiles.update(p.id, patch);
     }
-    await this.profiles.update(p.id, patch);
     return { ...p, ...patch, updatedAt: new Date() };
   }
 

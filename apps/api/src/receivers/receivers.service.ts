@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   BadRequest,
   Forbidden,
@@ -13,7 +14,15 @@ import {
   type RequestContext,
   type Scope,
 } from '@grove/core';
-import { ClusterRepository, ReceiverEntity, ReceiverRepository, type ListQuery, type ReceiverPatch } from '@grove/db';
+import {
+  ClusterRepository,
+  projectKey,
+  ReceiverEntity,
+  ReceiverRepository,
+  withKeyLocked,
+  type ListQuery,
+  type ReceiverPatch,
+} from '@grove/db';
 import type { GroveRequest } from '../http/grove-request';
 import { atLeast, GROVE_EXTENSIONS, type ApiVersion } from '../http/microversion';
 import { API_CONFIG } from '../http/request-context.middleware';
@@ -29,6 +38,7 @@ export class ReceiversService {
   constructor(
     @Inject(API_CONFIG) private readonly cfg: ApiConfig,
     @Inject(ROOT_LOGGER) private readonly log: Logger,
+    private readonly ds: DataSource,
     private readonly receivers: ReceiverRepository,
     private readonly clusters: ClusterRepository,
     private readonly queues: ReceiverQueues,
@@ -51,9 +61,7 @@ export class ReceiversService {
     if (body.secret !== undefined && !atLeast(v, GROVE_EXTENSIONS)) {
       throw new HTTPBadRequest(`Additional properties are not allowed ('secret' was unexpected)`);
     }
-    if (this.cfg.NAME_UNIQUE && (await this.receivers.nameTaken(ctx.projectId, body.name))) {
-      throw new BadRequest(`A receiver named '${body.name}' already exists`);
-    }
+    await this.ensureNameFree(ctx, body.name);
     const r = Object.assign(new ReceiverEntity(), {
       id: newId(),
       name: body.name,
@@ -82,7 +90,7 @@ export class ReceiversService {
       r.channel = brokerChannel(receiverQueue(r.id), this.cfg.RECEIVER_BROKER_URL ?? this.cfg.AMQP_URL!);
       await this.queues.create(r.id);
       try {
-        await this.receivers.insert(r);
+        await this.insertNamed(ctx, r);
       } catch (e) {
         await this.queues.delete(r.id).catch(() => undefined);
         throw e;
@@ -109,7 +117,22 @@ export class ReceiversService {
       secret: body.secret ?? null,
       channel: { alarm_url: alarmUrl(webhookBase(this.cfg, req), r.id, r.params) },
     });
-    return this.receivers.insert(r);
+    return this.insertNamed(ctx, r);
+  }
+
+  private async ensureNameFree(ctx: RequestContext, name: string, em?: EntityManager): Promise<void> {
+    if (this.cfg.NAME_UNIQUE && (await this.receivers.nameTaken(ctx.projectId, name, em))) {
+      throw new BadRequest(`A receiver named '${name}' already exists`);
+    }
+  }
+
+  /** With NAME_UNIQUE the project's receiver names queue on one key, and the name is checked again there. */
+  private insertNamed(ctx: RequestContext, r: ReceiverEntity): Promise<ReceiverEntity> {
+    if (!this.cfg.NAME_UNIQUE) return this.receivers.insert(r);
+    return withKeyLocked(this.ds, projectKey('receiver', ctx.projectId), async (em) => {
+      await this.ensureNameFree(ctx, r.name, em);
+      return this.receivers.insert(r, em);
+    });
   }
 
   /** The cluster a receiver names: one the caller can see, else a 400 (Senlin's "referenced" message). */

@@ -92,12 +92,12 @@ export class ClusterRepository {
     return listPage(this.ds, ClusterEntity, CLUSTER_LIST, scope, q);
   }
 
-  async nameTaken(project: string, name: string): Promise<boolean> {
-    return this.ds.manager.existsBy(ClusterEntity, { project, name });
+  async nameTaken(project: string, name: string, em: EntityManager = this.ds.manager): Promise<boolean> {
+    return em.existsBy(ClusterEntity, { project, name });
   }
 
-  async countInProject(project: string): Promise<number> {
-    return this.ds.manager.countBy(ClusterEntity, { project });
+  async countInProject(project: string, em: EntityManager = this.ds.manager): Promise<number> {
+    return em.countBy(ClusterEntity, { project });
   }
 
   async insert(c: ClusterEntity, em: EntityManager = this.ds.manager): Promise<ClusterEntity> {

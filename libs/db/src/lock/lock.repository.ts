@@ -111,6 +111,20 @@ export class LockRepository {
     await sql(em, `WITH ${releaseLocksCte('$1')} SELECT 1`, [actionId]);
   }
 
+  /**
+   * Whether the action still holds the cluster's lock (its share of it), read FOR SHARE: until the
+   * caller's transaction ends nobody can take the lock over, so whoever takes it next sees what
+   * the caller wrote under it (a node joining the cluster) instead of missing it.
+   */
+  async holdsCluster(em: EntityManager, clusterId: string, actionId: string): Promise<boolean> {
+    const { rows } = await sql(
+      em,
+      'SELECT 1 FROM cluster_lock WHERE cluster_id = $1 AND $2::uuid = ANY(action_ids) FOR SHARE',
+      [clusterId, actionId],
+    );
+    return rows.length > 0;
+  }
+
   /** Whether an action that can still run holds the cluster's lock (the api answers 409 then). */
   async clusterLocked(clusterId: string, deadAfterS: number, em: EntityManager = this.ds.manager): Promise<boolean> {
     const { rows } = await sql(

@@ -104,8 +104,8 @@ export class NodeRepository {
     return { total: Number(rows[0].total), active: Number(rows[0].active) };
   }
 
-  async nameTaken(project: string, name: string): Promise<boolean> {
-    return this.ds.manager.existsBy(NodeEntity, { project, name });
+  async nameTaken(project: string, name: string, em: EntityManager = this.ds.manager): Promise<boolean> {
+    return em.existsBy(NodeEntity, { project, name });
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ResourceInUse, type Scope } from '@grove/core';
 import { findByIdentity, listPage, type ListQuery, type Listable } from '../list-query';
 import { insertRows, rowById, sql, updateRow } from '../rows';
@@ -40,17 +40,17 @@ export class PolicyRepository {
     return listPage(this.ds, PolicyEntity, POLICY_LIST, scope, q);
   }
 
-  async nameTaken(project: string, name: string): Promise<boolean> {
-    return this.ds.manager.existsBy(PolicyEntity, { project, name });
+  async nameTaken(project: string, name: string, em: EntityManager = this.ds.manager): Promise<boolean> {
+    return em.existsBy(PolicyEntity, { project, name });
   }
 
-  async insert(p: PolicyEntity): Promise<PolicyEntity> {
-    await insertRows(this.ds, this.ds, PolicyEntity, [p]);
+  async insert(p: PolicyEntity, em: EntityManager = this.ds.manager): Promise<PolicyEntity> {
+    await insertRows(em, this.ds, PolicyEntity, [p]);
     return p;
   }
 
-  async rename(id: string, name: string): Promise<void> {
-    await updateRow(this.ds, this.ds, PolicyEntity, id, { name, updatedAt: new Date() });
+  async rename(id: string, name: string, em: EntityManager = this.ds.manager): Promise<void> {
+    await updateRow(em, this.ds, PolicyEntity, id, { name, updatedAt: new Date() });
   }
 
   /**

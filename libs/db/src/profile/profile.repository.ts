@@ -51,8 +51,8 @@ export class ProfileRepository {
     return listPage(this.ds, ProfileEntity, PROFILE_LIST, scope, q);
   }
 
-  async nameTaken(project: string, name: string): Promise<boolean> {
-    return this.ds.manager.existsBy(ProfileEntity, { project, name });
+  async nameTaken(project: string, name: string, em: EntityManager = this.ds.manager): Promise<boolean> {
+    return em.existsBy(ProfileEntity, { project, name });
   }
 
   /**
@@ -75,8 +75,12 @@ export class ProfileRepository {
     return p;
   }
 
-  async update(id: string, patch: Partial<Pick<ProfileEntity, 'name' | 'metadata'>>): Promise<void> {
-    await updateRow(this.ds, this.ds, ProfileEntity, id, { ...patch, updatedAt: new Date() });
+  async update(
+    id: string,
+    patch: Partial<Pick<ProfileEntity, 'name' | 'metadata'>>,
+    em: EntityManager = this.ds.manager,
+  ): Promise<void> {
+    await updateRow(em, this.ds, ProfileEntity, id, { ...patch, updatedAt: new Date() });
   }
 
   /**

@@ -68,8 +68,8 @@ export class ReceiverRepository {
     return toEntities(this.ds, ReceiverEntity, rows);
   }
 
-  async nameTaken(project: string, name: string): Promise<boolean> {
-    return this.ds.manager.existsBy(ReceiverEntity, { project, name });
+  async nameTaken(project: string, name: string, em: EntityManager = this.ds.manager): Promise<boolean> {
+    return em.existsBy(ReceiverEntity, { project, name });
   }
 
   async insert(r: ReceiverEntity, em: EntityManager = this.ds.manager): Promise<ReceiverEntity> {

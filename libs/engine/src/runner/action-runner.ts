@@ -33,6 +33,7 @@ import { EngineLease } from '../engine-lease';
 import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
 import { clusterObject, events, nodeObject, type EventObject } from '../events/event-writer';
 import { recordActionEnd } from '../metrics/engine-metrics';
+import { clusterToJoin } from '../actions/node/cluster-to-join';
 import type { ActionContext, ClusterActionContext, Interrupt, NodeActionContext, TypedAction } from './action-context';
 import { ActionResult, type Effects } from './action-result';
 import { BatchedWrites } from './batched-writes';
@@ -354,7 +355,8 @@ export class ActionRunner {
     // A node a cluster recovery recreated has a new server: the load balancer must follow it
     // (Senlin skips this, leaving the old address in the pool).
     const recovered = action.action === 'NODE_RECOVER';
-    const memberOf = n.clusterId && (user || hooked || recovered) ? await this.clusters.getById(n.clusterId) : null;
+    const clusterId = n.clusterId ?? clusterToJoin(action);
+    const memberOf = clusterId && (user || hooked || recovered) ? await this.clusters.getById(clusterId) : null;
     return this.aroundPolicies(
       action,
       { cluster: memberOf, node: n, before: user || hooked, after: user || recovered },
@@ -449,11 +451,12 @@ export class ActionRunner {
       if (cluster) {
         return this.locks.acquireCluster(action.target, action.id, 'cluster', dead, action.action === 'CLUSTER_DELETE');
       }
-      // A user's action on a member also shares its cluster's lock; derived ones run under their parent's.
+      // A user's action on a member (or a create joining one) also shares its cluster's lock;
+      // derived ones run under their parent's.
       if (action.cause === 'RPC Request') {
         const node = await this.nodes.getById(action.target);
-        if (node?.clusterId && !(await this.locks.acquireCluster(node.clusterId, action.id, 'node', dead)))
-          return false;
+        const clusterId = node?.clusterId ?? clusterToJoin(action);
+        if (clusterId && !(await this.locks.acquireCluster(clusterId, action.id, 'node', dead))) return false;
       }
       const force = action.action === 'NODE_DELETE' || action.action === 'NODE_OPERATION';
       return this.locks.acquireNode(action.target, action.id, dead, force);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { CAUSE_RPC } from '@grove/core';
-import { ClusterRepository, NodeRepository, type EventEntity } from '@grove/db';
+import { ClusterRepository, LockRepository, NodeRepository, type ClusterEntity, type EventEntity } from '@grove/db';
 import { ProfileError } from '@grove/profiles';
 import { ENGINE_OPTIONS, type EngineOptions } from '../../engine-options';
 import { HandlesAction, type NodeActionHandler } from '../../runner/handler-registry';
@@ -10,6 +10,7 @@ import { ActionResult } from '../../runner/action-result';
 import { ProfileContexts, Profiles, toProfileNode } from '../../ports/profiles';
 import { placements } from '../cluster/membership';
 import { evaluateCluster, markNode, setNodeStatus, strictSizeProblem } from '../status';
+import { clusterToJoin } from './cluster-to-join';
 import { brokeOff, failureReason } from './failure-reason';
 
 /**
@@ -18,46 +19,53 @@ import { brokeOff, failureReason } from './failure-reason';
  * crash never leaves a resource without a node, nor makes a second one.
  *
  * A user's create into a cluster (not one a cluster action derived) makes the cluster one node
- * bigger: the new size must fit its bounds, else the node is left an orphan in ERROR; afterwards
+ * bigger. The node joins here, holding a share of the cluster lock, and only if the new size fits
+ * the cluster's bounds; else it is left an orphan in ERROR (SL NodeAction.do_create). Afterwards
  * desired_capacity is the member count and the cluster is evaluated, whether the create worked
- * or not, since the node counts as a member either way (SL NodeAction.do_create).
+ * or not, since the node is a member either way.
  */
 @Injectable()
 @HandlesAction('NODE_CREATE')
 export class NodeCreateHandler implements NodeActionHandler<'NODE_CREATE'> {
   constructor(
     @Inject(ENGINE_OPTIONS) private readonly o: EngineOptions,
+    private readonly ds: DataSource,
     private readonly nodes: NodeRepository,
     private readonly clusters: ClusterRepository,
+    private readonly locks: LockRepository,
     private readonly profiles: Profiles,
     private readonly contexts: ProfileContexts,
   ) {}
 
   async run(ctx: NodeActionContext<'NODE_CREATE'>): Promise<ActionResult> {
     const { action, node } = ctx;
-    const cluster = node.clusterId && action.cause === CAUSE_RPC ? await this.clusters.getById(node.clusterId) : null;
-    let desired = 0;
-    if (cluster) {
-      desired = (await this.nodes.countMembers(cluster.id)).total;
-      const problem = strictSizeProblem(cluster, desired, this.o.config.MAX_NODES_PER_CLUSTER);
-      if (problem) {
-        return ActionResult.error(problem, {
+    const wanted = clusterToJoin(action);
+    let cluster: ClusterEntity | null = null;
+    if (wanted) {
+      const joined = await this.join(action.id, node.id, node.clusterId === wanted, wanted);
+      if (typeof joined === 'string') {
+        return ActionResult.error(joined, {
           effects: async (em) => [
-            await setNodeStatus(this.nodes, em, action, node, 'ERROR', problem, { clusterId: null, index: -1 }),
+            await setNodeStatus(this.nodes, em, action, node, 'ERROR', joined, { clusterId: null, index: -1 }),
           ],
         });
       }
+      cluster = joined;
+      node.clusterId = cluster.id;
     }
     // The node's own status first, then the cluster's verdict, which counts it.
-    const grown = async (em: EntityManager, written: EventEntity[]): Promise<EventEntity[]> =>
-      cluster
-        ? [
-            ...written,
-            ...(await evaluateCluster(this.clusters, this.nodes, em, action, cluster, 'NODE_CREATE', {
-              desiredCapacity: desired,
-            })),
-          ]
-        : written;
+    const grown = async (em: EntityManager, written: EventEntity[]): Promise<EventEntity[]> => {
+      if (!cluster) return written;
+      // Counted under the row lock, so concurrent creates into the cluster each see the others' joins.
+      await this.clusters.lockRow(em, cluster.id);
+      const { total } = await this.nodes.countMembers(cluster.id, em);
+      return [
+        ...written,
+        ...(await evaluateCluster(this.clusters, this.nodes, em, action, cluster, 'NODE_CREATE', {
+          desiredCapacity: total,
+        })),
+      ];
+    };
 
     // A user's node joins with the placement its cluster's policies chose just now (BEFORE).
     const chosen = action.cause === CAUSE_RPC ? placements(action.data, 1)[0] : {};
@@ -99,5 +107,34 @@ export class NodeCreateHandler implements NodeActionHandler<'NODE_CREATE'> {
         grown(em, [await setNodeStatus(this.nodes, em, action, node, 'ERROR', reason, { physicalId: left })]),
       );
     }
+  }
+
+  /**
+   * Makes the node a member of the cluster if the cluster has room for it, in one transaction
+   * holding the cluster's row: concurrent creates into one cluster queue there, so each counts
+   * the members the others added and exactly as many join as fit. A retried create finds its
+   * node joined already and counts it once. The create must still hold its share of the cluster
+   * lock (a CLUSTER_DELETE takes the lock over, then lists the members it deletes): held through
+   * the join, so that the delete sees the new member, or lost, and the node stays out. Returns
+   * the cluster, or why the node cannot join.
+   */
+  private async join(
+    actionId: string,
+    nodeId: string,
+    already: boolean,
+    clusterId: string,
+  ): Promise<ClusterEntity | string> {
+    return this.ds.transaction(async (em) => {
+      // The lock row before the cluster row: the order in which an action's end takes them.
+      if (!(await this.locks.holdsCluster(em, clusterId, actionId)))
+        return `Failed in locking cluster '${clusterId}': another action took the lock over.`;
+      const cluster = await this.clusters.lockRow(em, clusterId);
+      if (!cluster) return `The cluster '${clusterId}' could not be found.`;
+      const { total } = await this.nodes.countMembers(cluster.id, em);
+      const problem = strictSizeProblem(cluster, already ? total : total + 1, this.o.config.MAX_NODES_PER_CLUSTER);
+      if (problem) return problem;
+      if (!already) await this.nodes.update(nodeId, { clusterId: cluster.id }, em);
+      return cluster;
+    });
   }
 }
