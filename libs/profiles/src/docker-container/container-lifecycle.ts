@@ -70,8 +70,10 @@ const created = (id: string, host: ContainerHost): CreateResult => ({
  * Runs the node's container on its host: create (labelled with the node's ids), start, wait
  * until it runs. The node's data records the host (`host_node`, `host_ip`) so that later calls
  * reach the container without choosing a host again. A container that fails to start is removed;
- * the ProfileError names it only if that failed too. A node that already points at a container
- * (an earlier attempt's, found by its labels) starts that one instead of making another.
+ * the ProfileError names it only if that failed too. The container's id and host are recorded on
+ * the node as soon as Docker answers (ProfileContext.recordCreated). A node that already points
+ * at a container (an earlier attempt's, found by its labels) starts that one instead of making
+ * another.
  */
 export async function createContainer(
   ctx: ProfileContext,
@@ -101,6 +103,7 @@ export async function createContainer(
       ...(props.command !== undefined ? { command: splitCommand(props.command) } : {}),
     };
     id = (await docker.create(req, ctx.signal)).id;
+    await ctx.recordCreated?.({ physicalId: id, data: { ...host } });
     await docker.start(id, ctx.signal);
     await waitRunning(ctx, docker, id);
     return created(id, host);
@@ -151,9 +154,16 @@ export async function findContainers(
   props: DockerContainerProps,
 ): Promise<string[]> {
   const ids: string[] = [];
-  for (const { docker } of await candidateHosts(ctx, node, props)) {
-    const found = await docker.list({ labels: { cluster_node_id: node.id } }, ctx.signal);
-    ids.push(...found.filter((c) => c.labels.cluster_node_id === node.id).map((c) => c.id));
+  for (const { host, docker } of await candidateHosts(ctx, node, props)) {
+    try {
+      const found = await docker.list({ labels: { cluster_node_id: node.id } }, ctx.signal);
+      ids.push(...found.filter((c) => c.labels.cluster_node_id === node.id).map((c) => c.id));
+    } catch (e) {
+      // A daemon that does not answer would otherwise keep a node that never got a container
+      // from ever being deleted.
+      if (ctx.signal.aborted || !unreachable(e)) throw e;
+      ctx.log.warn({ host: host.host_node, err: message(e) }, 'skipping a Docker host that does not answer');
+    }
   }
   return ids;
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CAUSE_RPC } from '@grove/core';
+import { CAUSE_RPC, type Logger } from '@grove/core';
 import { ClusterRepository, NodeRepository, type EventEntity } from '@grove/db';
-import { ProfileError } from '@grove/profiles';
+import { ProfileError, type ProfileContext } from '@grove/profiles';
 import { ENGINE_OPTIONS, type EngineOptions } from '../../engine-options';
 import { HandlesAction, type NodeActionHandler } from '../../runner/handler-registry';
 import type { NodeActionContext } from '../../runner/action-context';
@@ -13,9 +13,12 @@ import { evaluateCluster, markNode, setNodeStatus, strictSizeProblem } from '../
 import { brokeOff, failureReason } from './failure-reason';
 
 /**
- * Makes the node's cloud resource. A retried create (its engine died mid-way) first looks for
- * what the earlier attempt made, by the node id it tagged the resource with, and adopts it: a
- * crash never leaves a resource without a node, nor makes a second one.
+ * Makes the node's cloud resource, and writes its id on the node as soon as the cloud answers
+ * (before waiting for it to be ready), so a crash or a failed result write leaves a node that
+ * knows its resource. A retried create (its engine died mid-way, or its result was never
+ * written) takes the resource the node records, else the one an earlier attempt tagged with the
+ * node's id, and deletes any other so tagged: a crash never leaves a resource without a node, nor
+ * a node with two.
  *
  * A user's create into a cluster (not one a cluster action derived) makes the cluster one node
  * bigger: the new size must fit its bounds, else the node is left an orphan in ERROR; afterwards
@@ -65,17 +68,24 @@ export class NodeCreateHandler implements NodeActionHandler<'NODE_CREATE'> {
       node.data = { ...node.data, placement: { ...(node.data.placement ?? {}), ...chosen.placement } };
     const profile = await this.profiles.load(node.profileId);
     await markNode(this.nodes, action, node, 'CREATING', 'Creation in progress');
-    const pctx = this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log, ctx.node);
+    const pctx: ProfileContext = {
+      ...this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log, ctx.node),
+      recordCreated: (made) => this.recordCreated(node.id, { ...node.data, ...made.data }, made.physicalId, ctx.log),
+    };
     let pnode = toProfileNode(node);
     try {
-      if (!pnode.physicalId && action.retries > 0) {
-        const [adopt, ...extra] = await profile.type.findCreated(pctx, pnode, profile.properties);
-        for (const id of extra) {
+      if (action.retries > 0) {
+        const found = await profile.type.findCreated(pctx, pnode, profile.properties);
+        const keep = pnode.physicalId ?? found[0] ?? null;
+        for (const id of found.filter((f) => f !== keep)) {
+          ctx.log.warn({ physicalId: id, kept: keep }, 'deleting a second resource an earlier attempt made');
           await profile.type.delete(pctx, { ...pnode, physicalId: id, data: {} }, profile.properties);
         }
-        if (adopt) {
-          ctx.log.info({ physicalId: adopt }, 'adopting the resource an earlier attempt made');
-          pnode = { ...pnode, physicalId: adopt };
+        // Nothing to take over: what an attempt made before its resource (ports) goes.
+        if (!keep) await profile.type.delete(pctx, pnode, profile.properties);
+        else if (keep !== pnode.physicalId) {
+          ctx.log.info({ physicalId: keep }, 'adopting the resource an earlier attempt made');
+          pnode = { ...pnode, physicalId: keep };
         }
       }
       const made = await profile.type.create(pctx, pnode, profile.properties);
@@ -98,6 +108,23 @@ export class NodeCreateHandler implements NodeActionHandler<'NODE_CREATE'> {
       return brokeOff(ctx, reason, async (em) =>
         grown(em, [await setNodeStatus(this.nodes, em, action, node, 'ERROR', reason, { physicalId: left })]),
       );
+    }
+  }
+
+  /**
+   * The early write of ProfileContext.recordCreated. A failure does not stop the create: the
+   * result write records the resource again, and without either, the resource is found by its tags.
+   */
+  private async recordCreated(
+    nodeId: string,
+    data: Record<string, unknown>,
+    physicalId: string,
+    log: Logger,
+  ): Promise<void> {
+    try {
+      await this.nodes.update(nodeId, { physicalId, data });
+    } catch (e) {
+      log.warn({ physicalId, err: (e as Error).message }, 'could not record the resource just made on its node');
     }
   }
 }

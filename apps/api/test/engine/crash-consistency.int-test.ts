@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from '@grove/db';
+import { portTag } from '@grove/profiles';
+import { freshProject, make } from '@grove/testing';
+import { actionOf, useGrove } from '../../src/testing/grove-harness';
+
+/**
+ * A server the cloud made is never lost to Grove: not when the write of a create's result fails,
+ * not when every write that would record it fails, not when the create runs again after its
+ * engine died. Each test breaks the node row writes with a real trigger in Postgres (refusing the
+ * write, or terminating the session that makes it), then checks that the simulator and the
+ * database agree, and that deleting what Grove made leaves nothing of Grove's in the cloud.
+ */
+const h = useGrove();
+
+/** A port of its own (a security group asks for one) with a floating IP made for it. */
+const SPEC = {
+  type: 'os.nova.server',
+  version: '1.0',
+  properties: {
+    flavor: 'm1.tiny',
+    image: 'cirros-0.6.2-x86_64-disk',
+    networks: [{ network: 'private', security_groups: ['default'], floating_network: 'public' }],
+  },
+};
+
+interface NodeRow {
+  id: string;
+  status: string;
+  physical_id: string | null;
+  data: { internal_ports?: { id: string; floating?: { id: string; remove: boolean } }[] };
+}
+
+const nodeRows = async (project: string): Promise<NodeRow[]> =>
+  (
+    await sql<NodeRow>(
+      h.grove.dataSource,
+      'SELECT id, status, physical_id, data FROM node WHERE project = $1 ORDER BY index, id',
+      [project],
+    )
+  ).rows;
+
+/**
+ * Breaks every update of the project's node rows that matches `when` (SQL over NEW): `refuse`
+ * raises an error, `terminate` kills the session making the write ("terminating connection due to
+ * administrator command", as when an operator or a failover ends Grove's sessions). Returns the mend.
+ */
+async function breakNodeWrites(
+  project: string,
+  when: string,
+  how: 'refuse' | 'terminate',
+): Promise<() => Promise<void>> {
+  const ds = h.grove.dataSource;
+  const fn = `break_${randomUUID().replace(/-/g, '')}`;
+  const act =
+    how === 'terminate'
+      ? 'PERFORM pg_terminate_backend(pg_backend_pid());'
+      : `RAISE EXCEPTION 'the test refuses this node write';`;
+  await ds.query(
+    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       IF NEW.project = '${project}' AND (${when}) THEN ${act} END IF;
+       RETURN NEW;
+     END $$`,
+  );
+  await ds.query(`CREATE TRIGGER ${fn} BEFORE UPDATE ON node FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+  return async () => {
+    await ds.query(`DROP TRIGGER ${fn} ON node`);
+    await ds.query(`DROP FUNCTION ${fn}()`);
+  };
+}
+
+/** What the cloud holds for a node: servers tagged with it, ports tagged for it, floating IPs made for it. */
+function cloudOf(nodeId: string) {
+  const listing = h.sim.admin.resources({ type: ['servers', 'ports', 'floatingips'] });
+  return {
+    servers: (listing.servers ?? []).filter((s) => s.metadata.cluster_node_id === nodeId),
+    ports: (listing.ports ?? []).filter((p) => p.tags.includes(portTag(nodeId))),
+    floatingIps: (listing.floatingips ?? []).filter((f) => f.description === portTag(nodeId)),
+  };
+}
+
+/** The node has exactly one server, one port plugged into it and one floating IP on that port. */
+function expectOneOfEach(nodeId: string, serverId: string | null) {
+  const cloud = cloudOf(nodeId);
+  expect(cloud.servers.map((s) => s.id)).toEqual([serverId]);
+  expect(cloud.ports.map((p) => p.device_id)).toEqual([serverId]);
+  expect(cloud.floatingIps.map((f) => f.port_id)).toEqual([cloud.ports[0].id]);
+  return cloud;
+}
+
+function expectNothingOf(nodeIds: readonly string[]) {
+  for (const id of nodeIds) expect(cloudOf(id)).toEqual({ servers: [], ports: [], floatingIps: [] });
+}
+
+async function withProfile(): Promise<string> {
+  const project = freshProject();
+  const p = await h.http('POST', '/v1/profiles', { project, body: { profile: { name: 'web', spec: SPEC } } });
+  expect(p.status).toBe(201);
+  return project;
+}
+
+/** Creates an orphan node and waits for its NODE_CREATE to end; returns the node id and the action. */
+async function createNode(project: string): Promise<{ nodeId: string; action: Record<string, unknown> }> {
+  const res = await h.http<{ node: { id: string } }>('POST', '/v1/nodes', {
+    project,
+    body: { node: { name: 'n1', profile_id: 'web' } },
+  });
+  expect(res.status).toBe(202);
+  return { nodeId: res.body.node.id, action: await h.waitForAction(actionOf(res), { project }) };
+}
+
+/** A NODE_CREATE of the node left RUNNING by an engine that died: the scan takes it over and runs it again. */
+async function rerunAfterCrash(project: string, nodeId: string): Promise<{ status: string; retries: number }> {
+  const ds = h.grove.dataSource;
+  const dead = await make.service(ds, 600);
+  const a = await make.action(ds, {
+    project,
+    action: 'NODE_CREATE',
+    target: nodeId,
+    status: 'RUNNING',
+    owner: dead.id,
+    startTime: new Date(Date.now() - 1_000),
+  });
+  const ended = await h.waitForAction(a.id, { project, timeoutMs: 60_000 });
+  const { rows } = await sql<{ retries: number }>(ds, 'SELECT retries FROM action WHERE id = $1', [a.id]);
+  return { status: String(ended.status), retries: rows[0].retries };
+}
+
+/** A node stuck CREATING (its create's writes were lost) can only be deleted with `force` (1.8). */
+async function deleteNode(project: string, nodeId: string, o: { force?: boolean } = {}): Promise<void> {
+  const res = await h.http('DELETE', `/v1/nodes/${nodeId}`, {
+    project,
+    ...(o.force ? { body: { force: true }, version: '1.8' } : {}),
+  });
+  expect(res.status).toBe(202);
+  expect(await h.waitForAction(actionOf(res), { project })).toMatchObject({ status: 'SUCCEEDED' });
+}
+
+describe('a server the cloud made is never lost', () => {
+  it('records the server on its nodes before their result write fails, so deleting the cluster deletes it', async () => {
+    const project = await withProfile();
+    const mend = await breakNodeWrites(project, "NEW.status = 'ACTIVE'", 'terminate');
+    const created = await h.http<{ cluster: { id: string } }>('POST', '/v1/clusters', {
+      project,
+      body: { cluster: { name: 'web', profile_id: 'web', desired_capacity: 3 } },
+    });
+    expect(created.status).toBe(202);
+    const clusterId = created.body.cluster.id;
+    await h.waitForAction(actionOf(created), { project, timeoutMs: 60_000 });
+    await mend();
+
+    const nodes = await nodeRows(project);
+    expect(nodes).toHaveLength(3);
+    for (const n of nodes) {
+      // The result write was lost: the node never became ACTIVE, but it knows its server and port.
+      expect(n.status).toBe('CREATING');
+      expect(n.physical_id).toEqual(expect.any(String));
+      const cloud = expectOneOfEach(n.id, n.physical_id);
+      expect(n.data.internal_ports?.map((p) => p.id)).toEqual([cloud.ports[0].id]);
+    }
+
+    const deleted = await h.http('DELETE', `/v1/clusters/${clusterId}`, { project });
+    expect(deleted.status).toBe(202);
+    expect(await h.waitForAction(actionOf(deleted), { project, timeoutMs: 60_000 })).toMatchObject({
+      status: 'SUCCEEDED',
+    });
+    expect(await nodeRows(project)).toEqual([]);
+    expectNothingOf(nodes.map((n) => n.id));
+  });
+
+  it('finds by its tags the server, port and floating IP of a node that recorded none of them, and deletes them', async () => {
+    const project = await withProfile();
+    const mend = await breakNodeWrites(project, 'NEW.physical_id IS NOT NULL', 'refuse');
+    const { nodeId } = await createNode(project);
+    await mend();
+    const [node] = await nodeRows(project);
+    expect({ status: node.status, physical_id: node.physical_id }).toEqual({ status: 'CREATING', physical_id: null });
+    const cloud = cloudOf(nodeId);
+    expectOneOfEach(nodeId, cloud.servers[0]?.id ?? null);
+
+    await deleteNode(project, nodeId, { force: true });
+    expect(await nodeRows(project)).toEqual([]);
+    expectNothingOf([nodeId]);
+  });
+
+  it('takes over the server, port and floating IP its crashed create recorded, and makes no second one', async () => {
+    const project = await withProfile();
+    const mend = await breakNodeWrites(project, "NEW.status = 'ACTIVE'", 'refuse');
+    const { nodeId } = await createNode(project);
+    await mend();
+    const [before] = await nodeRows(project);
+    const made = expectOneOfEach(nodeId, before.physical_id);
+
+    expect(await rerunAfterCrash(project, nodeId)).toEqual({ status: 'SUCCEEDED', retries: 1 });
+    const [after] = await nodeRows(project);
+    expect(after).toMatchObject({ status: 'ACTIVE', physical_id: before.physical_id });
+    expectOneOfEach(nodeId, before.physical_id);
+    expect(after.data.internal_ports).toEqual([
+      expect.objectContaining({ id: made.ports[0].id, floating: { id: made.floatingIps[0].id, remove: true } }),
+    ]);
+
+    await deleteNode(project, nodeId);
+    expectNothingOf([nodeId]);
+  });
+
+  it('adopts by its tags the server of a crashed create that recorded nothing, with its port and floating IP', async () => {
+    const project = await withProfile();
+    const mend = await breakNodeWrites(project, 'NEW.physical_id IS NOT NULL', 'refuse');
+    const { nodeId } = await createNode(project);
+    await mend();
+    const made = cloudOf(nodeId);
+    expect(made.servers).toHaveLength(1);
+
+    // Before, the adopted server had no ports: attaching its floating IP threw a TypeError and the
+    // clean-up deleted the server it had just adopted.
+    expect(await rerunAfterCrash(project, nodeId)).toEqual({ status: 'SUCCEEDED', retries: 1 });
+    const [after] = await nodeRows(project);
+    expect(after).toMatchObject({ status: 'ACTIVE', physical_id: made.servers[0].id });
+    expectOneOfEach(nodeId, made.servers[0].id);
+    expect(after.data.internal_ports).toEqual([
+      expect.objectContaining({ id: made.ports[0].id, floating: { id: made.floatingIps[0].id, remove: true } }),
+    ]);
+
+    await deleteNode(project, nodeId);
+    expectNothingOf([nodeId]);
+  });
+});
