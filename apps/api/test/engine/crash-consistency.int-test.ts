@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from '@grove/db';
 import { portTag } from '@grove/profiles';
-import { freshProject, make } from '@grove/testing';
+import { freshProject, make, simulatorConnector } from '@grove/testing';
 import { actionOf, useGrove } from '../../src/testing/grove-harness';
 
 /**
@@ -12,6 +12,12 @@ import { actionOf, useGrove } from '../../src/testing/grove-harness';
  * database agree, and that deleting what Grove made leaves nothing of Grove's in the cloud.
  */
 const h = useGrove();
+// The api may not import the drivers; the tests reach the cloud through the harness's connector.
+let connector: ReturnType<typeof simulatorConnector>;
+beforeAll(() => {
+  connector = simulatorConnector(h.sim);
+});
+afterAll(() => connector?.close());
 
 /** A port of its own (a security group asks for one) with a floating IP made for it. */
 const SPEC = {
@@ -23,6 +29,9 @@ const SPEC = {
     networks: [{ network: 'private', security_groups: ['default'], floating_network: 'public' }],
   },
 };
+
+/** A server without ports of its own. */
+const PLAIN = { ...SPEC, properties: { flavor: 'm1.tiny', image: 'cirros-0.6.2-x86_64-disk' } };
 
 interface NodeRow {
   id: string;
@@ -93,18 +102,25 @@ function expectNothingOf(nodeIds: readonly string[]) {
   for (const id of nodeIds) expect(cloudOf(id)).toEqual({ servers: [], ports: [], floatingIps: [] });
 }
 
+async function addProfile(project: string, name: string, spec: object): Promise<void> {
+  const p = await h.http('POST', '/v1/profiles', { project, body: { profile: { name, spec } } });
+  expect(p.status).toBe(201);
+}
+
 async function withProfile(): Promise<string> {
   const project = freshProject();
-  const p = await h.http('POST', '/v1/profiles', { project, body: { profile: { name: 'web', spec: SPEC } } });
-  expect(p.status).toBe(201);
+  await addProfile(project, 'web', SPEC);
   return project;
 }
 
 /** Creates an orphan node and waits for its NODE_CREATE to end; returns the node id and the action. */
-async function createNode(project: string): Promise<{ nodeId: string; action: Record<string, unknown> }> {
+async function createNode(
+  project: string,
+  o: { name?: string; profile?: string } = {},
+): Promise<{ nodeId: string; action: Record<string, unknown> }> {
   const res = await h.http<{ node: { id: string } }>('POST', '/v1/nodes', {
     project,
-    body: { node: { name: 'n1', profile_id: 'web' } },
+    body: { node: { name: o.name ?? 'n1', profile_id: o.profile ?? 'web' } },
   });
   expect(res.status).toBe(202);
   return { nodeId: res.body.node.id, action: await h.waitForAction(actionOf(res), { project }) };
@@ -225,4 +241,121 @@ describe('a server the cloud made is never lost', () => {
     await deleteNode(project, nodeId);
     expectNothingOf([nodeId]);
   });
+
+  it('removes a second server tagged with the node when its create runs again, keeping the one it recorded', async () => {
+    const project = await withProfile();
+    const mend = await breakNodeWrites(project, "NEW.status = 'ACTIVE'", 'refuse');
+    const { nodeId } = await createNode(project);
+    await mend();
+    const [before] = await nodeRows(project);
+    // A second create of the node that got as far as Nova (an engine that kept going after a takeover).
+    await addProfile(project, 'vm', PLAIN);
+    const second = await h.http<{ node: { id: string } }>('POST', '/v1/nodes', {
+      project,
+      body: { node: { name: 'n1-second', profile_id: 'vm' } },
+    });
+    await h.waitForAction(actionOf(second), { project });
+    const twin = (await nodeRows(project)).find((n) => n.id === second.body.node.id)!;
+    expect(twin.physical_id).toEqual(expect.any(String));
+    await sql(h.grove.dataSource, 'DELETE FROM node WHERE id = $1', [twin.id]);
+    await retagServer(twin.physical_id!, nodeId, 'n1');
+    expect(cloudOf(nodeId).servers).toHaveLength(2);
+
+    expect(await rerunAfterCrash(project, nodeId)).toEqual({ status: 'SUCCEEDED', retries: 1 });
+    const [after] = await nodeRows(project);
+    expect(after).toMatchObject({ status: 'ACTIVE', physical_id: before.physical_id });
+    expect(cloudOf(nodeId).servers.map((s) => s.id)).toEqual([before.physical_id]);
+
+    await deleteNode(project, nodeId);
+    expectNothingOf([nodeId, twin.id]);
+  });
+
+  it('deletes the server of a create whose answer from Nova was lost, with the port made for it', async () => {
+    const project = await withProfile();
+    h.sim.admin.failNext({ method: 'POST', path: '/compute/v2\\.1/servers$', status: 500, after_effect: true });
+    const { nodeId, action } = await createNode(project);
+    expect(action.status).toBe('FAILED');
+    const [node] = await nodeRows(project);
+    expect({ status: node.status, physical_id: node.physical_id }).toEqual({ status: 'ERROR', physical_id: null });
+    expectNothingOf([nodeId]);
+    await deleteNode(project, nodeId);
+  });
+
+  it('records a stack before it is complete, and finds by its tags a stack no write recorded', async () => {
+    const project = freshProject();
+    await addProfile(project, 'stack', STACK_SPEC);
+    const recorded = await breakNodeWrites(project, "NEW.status = 'ACTIVE'", 'terminate');
+    const first = await createNode(project, { name: 's1', profile: 'stack' });
+    await recorded();
+    const unrecorded = await breakNodeWrites(project, 'NEW.physical_id IS NOT NULL', 'refuse');
+    const second = await createNode(project, { name: 's2', profile: 'stack' });
+    await unrecorded();
+
+    const rows = await nodeRows(project);
+    const row = (id: string) => rows.find((n) => n.id === id)!;
+    expect([row(first.nodeId).status, row(second.nodeId).status]).toEqual(['CREATING', 'CREATING']);
+    expect(stacksOf(first.nodeId).map((st) => st.id)).toEqual([row(first.nodeId).physical_id]);
+    expect(row(second.nodeId).physical_id).toBeNull();
+    expect(stacksOf(second.nodeId)).toHaveLength(1);
+
+    await deleteNode(project, first.nodeId, { force: true });
+    await deleteNode(project, second.nodeId, { force: true });
+    expect([stacksOf(first.nodeId), stacksOf(second.nodeId)]).toEqual([[], []]);
+  });
+
+  it('records a container before it runs, and finds by its labels a container no write recorded', async () => {
+    const project = freshProject();
+    await addProfile(project, 'vm', PLAIN);
+    const host = await createNode(project, { name: 'dhost', profile: 'vm' });
+    expect(host.action.status).toBe('SUCCEEDED');
+    await addProfile(project, 'box', {
+      type: 'container.dockerinc.docker',
+      version: '1.0',
+      properties: { image: 'busybox', command: 'sleep 3600', host_node: 'dhost', port: h.sim.dockerPort },
+    });
+    const recorded = await breakNodeWrites(project, "NEW.status = 'ACTIVE'", 'refuse');
+    const first = await createNode(project, { name: 'c1', profile: 'box' });
+    await recorded();
+    const unrecorded = await breakNodeWrites(project, 'NEW.physical_id IS NOT NULL', 'refuse');
+    const second = await createNode(project, { name: 'c2', profile: 'box' });
+    await unrecorded();
+
+    const rows = await nodeRows(project);
+    const row = (id: string) => rows.find((n) => n.id === id)!;
+    expect(containersOf(first.nodeId).map((c) => c.id)).toEqual([row(first.nodeId).physical_id]);
+    expect(row(first.nodeId).data).toMatchObject({ host_node: host.nodeId, host_ip: expect.any(String) });
+    expect(row(second.nodeId).physical_id).toBeNull();
+    expect(containersOf(second.nodeId)).toHaveLength(1);
+
+    await deleteNode(project, first.nodeId, { force: true });
+    await deleteNode(project, second.nodeId, { force: true });
+    expect([containersOf(first.nodeId), containersOf(second.nodeId)]).toEqual([[], []]);
+  });
 });
+
+const STACK_SPEC = {
+  type: 'os.heat.stack',
+  version: '1.0',
+  properties: {
+    template: {
+      heat_template_version: '2016-04-08',
+      resources: { word: { type: 'OS::Heat::RandomString', properties: { length: 8 } } },
+    },
+  },
+};
+
+/** Stacks tagged with the node that Heat has not deleted. */
+const stacksOf = (nodeId: string) =>
+  (h.sim.admin.resources({ type: 'stacks' }).stacks ?? []).filter(
+    (st) => st.tags.includes(`cluster_node_id=${nodeId}`) && st.status !== 'DELETE_COMPLETE',
+  );
+
+const containersOf = (nodeId: string) =>
+  (h.sim.admin.resources({ type: 'containers' }).containers ?? []).filter((c) => c.labels.cluster_node_id === nodeId);
+
+/** Gives a server another node's tags and name, as a second create of that node would have made it. */
+async function retagServer(serverId: string, nodeId: string, name: string): Promise<void> {
+  const cloud = connector.forRegion('RegionOne');
+  await cloud.compute.setServerMetadata(serverId, { cluster_node_id: nodeId });
+  await cloud.compute.renameServer(serverId, name);
+}

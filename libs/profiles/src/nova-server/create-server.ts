@@ -311,11 +311,13 @@ export async function createServer(
   let ports: InternalPort[] = [];
   const resumed = !!node.physicalId && !!(await ctx.cloud.compute.getServer(node.physicalId, ctx.signal));
   let serverId: string | null = resumed ? node.physicalId : null;
+  let asked = false;
   try {
     if (serverId) {
       ports = await portsOfServer(ctx, node, props.networks ?? [], serverId);
     } else {
       const req = await buildRequest(ctx, node, props, ports);
+      asked = true;
       serverId = (await ctx.cloud.compute.createServer(req, ctx.signal)).id;
       await ctx.recordCreated?.({ physicalId: serverId, data: { internal_ports: ports } });
     }
@@ -326,34 +328,48 @@ export async function createServer(
       data.placement = { ...((node.data.placement as object) ?? {}), zone: server.availabilityZone };
     return { physicalId: serverId, data };
   } catch (e) {
-    if (ctx.signal.aborted && !serverId) throw e;
+    if (ctx.signal.aborted && !serverId && !asked && !ports.length) throw e;
     const reason = `Failed in creating server: ${(e as Error).message}`;
-    const left = await cleanUp(ctx, node, serverId, ports);
+    const left = await cleanUp(ctx, node, props, serverId, asked, ports);
     throw new ProfileError(reason, left);
   }
 }
 
-/** Deletes a server that failed to build and the ports made for it; returns the server id if it stays. */
+/**
+ * Deletes a server that failed to build and the ports made for it; returns the server id if it
+ * stays. When Nova's answer to the create was lost (`asked` without an id), the server may exist
+ * all the same: it is looked for by its tags.
+ */
 async function cleanUp(
   ctx: ProfileContext,
   node: ProfileNode,
+  props: NovaServerProps,
   serverId: string | null,
+  asked: boolean,
   ports: InternalPort[],
 ): Promise<string | null> {
   // Clean-up must happen even when the action was cancelled, so it does not use ctx.signal.
+  const unaborted = { ...ctx, signal: new AbortController().signal };
   const wait = { ...ctx.waitOptions(NOVA_TIMEOUT_MS), signal: undefined };
+  let servers = serverId ? [serverId] : [];
+  if (!serverId && asked) {
+    servers = await findServers(unaborted, node, props).catch((e: unknown) => {
+      ctx.log.warn({ node: node.id, err: (e as Error).message }, 'could not look for a server whose create failed');
+      return [];
+    });
+  }
   let left: string | null = null;
-  if (serverId) {
+  for (const id of servers) {
     try {
-      await ctx.cloud.compute.deleteServer(serverId);
-      await ctx.cloud.compute.waitForServerGone(serverId, wait);
+      await ctx.cloud.compute.deleteServer(id);
+      await ctx.cloud.compute.waitForServerGone(id, wait);
     } catch (e) {
-      ctx.log.warn({ server: serverId, err: (e as Error).message }, 'could not delete a server that failed to build');
-      left = serverId;
+      ctx.log.warn({ server: id, err: (e as Error).message }, 'could not delete a server that failed to build');
+      left ??= id;
     }
   }
   // The ports stay with a server that stays, so that deleting the node later removes both.
-  if (!left) await releasePorts({ ...ctx, signal: new AbortController().signal }, node, ports);
+  if (!left) await releasePorts(unaborted, node, ports);
   return left;
 }
 
