@@ -281,6 +281,30 @@ describe('a server the cloud made is never lost', () => {
     await deleteNode(project, nodeId);
   });
 
+  it('records the new server of a recreate before its result write fails', async () => {
+    const project = await withProfile();
+    const { nodeId, action } = await createNode(project);
+    expect(action.status).toBe('SUCCEEDED');
+    const [before] = await nodeRows(project);
+    const mend = await breakNodeWrites(project, "NEW.status = 'ACTIVE'", 'terminate');
+    const res = await h.http('POST', `/v1/nodes/${nodeId}/actions`, {
+      project,
+      body: { recover: { operation: 'RECREATE' } },
+    });
+    expect(res.status).toBe(202);
+    await h.waitForAction(actionOf(res), { project, timeoutMs: 60_000 });
+    await mend();
+
+    const [after] = await nodeRows(project);
+    expect(after.status).toBe('RECOVERING');
+    expect(after.physical_id).not.toBe(before.physical_id);
+    const cloud = expectOneOfEach(nodeId, after.physical_id);
+    expect(after.data.internal_ports?.map((p) => p.id)).toEqual([cloud.ports[0].id]);
+
+    await deleteNode(project, nodeId, { force: true });
+    expectNothingOf([nodeId]);
+  });
+
   it('records a stack before it is complete, and finds by its tags a stack no write recorded', async () => {
     const project = freshProject();
     await addProfile(project, 'stack', STACK_SPEC);

@@ -98,6 +98,31 @@ export class ProfileContexts {
     };
   }
 
+  /**
+   * As `for`, for an action that makes the node's resource (a create, a recreate): the context's
+   * `recordCreated` writes the new resource's id and data onto the node as soon as the cloud
+   * answers. A failed write is logged and the create goes on: its result write records the
+   * resource again, and without either the resource is found by its tags.
+   */
+  forCreate(
+    profile: LoadedProfile,
+    signal: AbortSignal,
+    deadline: Date,
+    log: Logger,
+    node: Pick<NodeEntity, 'id' | 'data'>,
+  ): ProfileContext {
+    return {
+      ...this.for(profile, signal, deadline, log, node),
+      recordCreated: async ({ physicalId, data }) => {
+        try {
+          await this.nodes.update(node.id, { physicalId, data: { ...node.data, ...data } });
+        } catch (e) {
+          log.warn({ physicalId, err: (e as Error).message }, 'could not record the resource just made on its node');
+        }
+      },
+    };
+  }
+
   /** The database behind `ProfileContext.nodes`, for callers that build a context themselves. */
   get nodeDirectory(): NodeDirectory {
     return this.directory;

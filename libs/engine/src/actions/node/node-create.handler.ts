@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CAUSE_RPC, type Logger } from '@grove/core';
+import { CAUSE_RPC } from '@grove/core';
 import { ClusterRepository, NodeRepository, type EventEntity } from '@grove/db';
-import { ProfileError, type ProfileContext } from '@grove/profiles';
+import { ProfileError } from '@grove/profiles';
 import { ENGINE_OPTIONS, type EngineOptions } from '../../engine-options';
 import { HandlesAction, type NodeActionHandler } from '../../runner/handler-registry';
 import type { NodeActionContext } from '../../runner/action-context';
@@ -68,10 +68,7 @@ export class NodeCreateHandler implements NodeActionHandler<'NODE_CREATE'> {
       node.data = { ...node.data, placement: { ...(node.data.placement ?? {}), ...chosen.placement } };
     const profile = await this.profiles.load(node.profileId);
     await markNode(this.nodes, action, node, 'CREATING', 'Creation in progress');
-    const pctx: ProfileContext = {
-      ...this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log, ctx.node),
-      recordCreated: (made) => this.recordCreated(node.id, { ...node.data, ...made.data }, made.physicalId, ctx.log),
-    };
+    const pctx = this.contexts.forCreate(profile, ctx.signal, ctx.deadline, ctx.log, node);
     let pnode = toProfileNode(node);
     try {
       if (action.retries > 0) {
@@ -108,23 +105,6 @@ export class NodeCreateHandler implements NodeActionHandler<'NODE_CREATE'> {
       return brokeOff(ctx, reason, async (em) =>
         grown(em, [await setNodeStatus(this.nodes, em, action, node, 'ERROR', reason, { physicalId: left })]),
       );
-    }
-  }
-
-  /**
-   * The early write of ProfileContext.recordCreated. A failure does not stop the create: the
-   * result write records the resource again, and without either, the resource is found by its tags.
-   */
-  private async recordCreated(
-    nodeId: string,
-    data: Record<string, unknown>,
-    physicalId: string,
-    log: Logger,
-  ): Promise<void> {
-    try {
-      await this.nodes.update(nodeId, { physicalId, data });
-    } catch (e) {
-      log.warn({ physicalId, err: (e as Error).message }, 'could not record the resource just made on its node');
     }
   }
 }
