@@ -325,6 +325,12 @@ describe('a server the cloud made is never lost', () => {
     await deleteNode(project, first.nodeId, { force: true });
     await deleteNode(project, second.nodeId, { force: true });
     expect([stacksOf(first.nodeId), stacksOf(second.nodeId)]).toEqual([[], []]);
+
+    // Heat made the stack but its answer was lost: the failed create deletes it.
+    h.sim.admin.failNext({ method: 'POST', path: '/orchestration/v1/[^/]+/stacks$', status: 500, after_effect: true });
+    const lost = await createNode(project, { name: 's3', profile: 'stack' });
+    expect(lost.action.status).toBe('FAILED');
+    expect(stacksOf(lost.nodeId)).toEqual([]);
   });
 
   it('records a container before it runs, and finds by its labels a container no write recorded', async () => {
@@ -354,6 +360,12 @@ describe('a server the cloud made is never lost', () => {
     await deleteNode(project, first.nodeId, { force: true });
     await deleteNode(project, second.nodeId, { force: true });
     expect([containersOf(first.nodeId), containersOf(second.nodeId)]).toEqual([[], []]);
+
+    // Docker made the container but its answer was lost: the failed create removes it.
+    h.sim.admin.failNext({ method: 'POST', path: '/containers/create$', status: 500, after_effect: true });
+    const lost = await createNode(project, { name: 'c3', profile: 'box' });
+    expect(lost.action.status).toBe('FAILED');
+    expect(containersOf(lost.nodeId)).toEqual([]);
   });
 });
 

@@ -95,6 +95,7 @@ export async function createContainer(
     throw new ProfileError(`Failed in creating container: ${message(e)}`);
   }
   let id: string | null = null;
+  let asked = false;
   try {
     const req = {
       name: props.name ?? `${node.name}-${randomName(8)}`,
@@ -102,15 +103,20 @@ export async function createContainer(
       labels: nodeTags(node),
       ...(props.command !== undefined ? { command: splitCommand(props.command) } : {}),
     };
+    asked = true;
     id = (await docker.create(req, ctx.signal)).id;
     await ctx.recordCreated?.({ physicalId: id, data: { ...host } });
     await docker.start(id, ctx.signal);
     await waitRunning(ctx, docker, id);
     return created(id, host);
   } catch (e) {
-    if (ctx.signal.aborted && !id) throw e;
+    if (ctx.signal.aborted && !id && !asked) throw e;
     const reason = `Failed in creating container: ${message(e)}`;
-    throw new ProfileError(reason, id ? await removeFailed(ctx, docker, id) : null);
+    // Docker's answer may have been lost although it made the container: it is looked for by its labels.
+    const made = id ? [id] : await labelled(docker, node).catch(() => []);
+    let left: string | null = null;
+    for (const c of made) left ??= await removeFailed(ctx, docker, c);
+    throw new ProfileError(reason, left);
   }
 }
 
@@ -147,6 +153,12 @@ async function removeFailed(ctx: ProfileContext, docker: ContainerDriver, id: st
   }
 }
 
+/** The containers of one daemon labelled with the node's id. */
+async function labelled(docker: ContainerDriver, node: ProfileNode, signal?: AbortSignal): Promise<string[]> {
+  const found = await docker.list({ labels: { cluster_node_id: node.id } }, signal);
+  return found.filter((c) => c.labels.cluster_node_id === node.id).map((c) => c.id);
+}
+
 /** Containers labelled with this node's id on any host the spec allows (crash recovery). */
 export async function findContainers(
   ctx: ProfileContext,
@@ -156,8 +168,7 @@ export async function findContainers(
   const ids: string[] = [];
   for (const { host, docker } of await candidateHosts(ctx, node, props)) {
     try {
-      const found = await docker.list({ labels: { cluster_node_id: node.id } }, ctx.signal);
-      ids.push(...found.filter((c) => c.labels.cluster_node_id === node.id).map((c) => c.id));
+      ids.push(...(await labelled(docker, node, ctx.signal)));
     } catch (e) {
       // A daemon that does not answer would otherwise keep a node that never got a container
       // from ever being deleted.

@@ -44,17 +44,25 @@ export async function createStack(
 ): Promise<CreateResult> {
   const heat = ctx.cloud.orchestration;
   let stackId = node.physicalId && (await stackExists(ctx, node.physicalId)) ? node.physicalId : null;
+  let asked = false;
   try {
     if (!stackId) {
+      asked = true;
       stackId = (await heat.createStack(createRequest(node, props, `${node.name}-${randomName(8)}`), ctx.signal)).id;
       await ctx.recordCreated?.({ physicalId: stackId });
     }
     const stack = await heat.waitForStack(stackId, ['CREATE_COMPLETE'], ctx.waitOptions(capOf(props)));
     return { physicalId: stack.id };
   } catch (e) {
-    if (ctx.signal.aborted && !stackId) throw e;
+    if (ctx.signal.aborted && !stackId && !asked) throw e;
     const reason = `Failed in creating stack: ${message(e)}`;
-    throw new ProfileError(reason, stackId ? await removeFailed(ctx, stackId) : null);
+    // Heat's answer may have been lost although it made the stack: it is looked for by its tags.
+    const made = stackId
+      ? [stackId]
+      : await findStacks({ ...ctx, signal: new AbortController().signal }, node).catch(() => []);
+    let left: string | null = null;
+    for (const id of made) left ??= await removeFailed(ctx, id);
+    throw new ProfileError(reason, left);
   }
 }
 
