@@ -305,6 +305,53 @@ describe('a server the cloud made is never lost', () => {
     expectNothingOf([nodeId]);
   });
 
+  it('keeps the cloud and the database in agreement through failing and lost Nova and Neutron calls', async () => {
+    const project = await withProfile();
+    h.sim.admin.updateConfig({ services: { compute: { failure_rate: 0.15 }, network: { failure_rate: 0.15 } } });
+    h.sim.admin.failNext({
+      method: 'POST',
+      path: '/compute/v2\\.1/servers$',
+      status: 500,
+      after_effect: true,
+      count: 3,
+    });
+    h.sim.admin.failNext({ method: 'POST', path: '/network/v2\\.0/ports$', status: 504, after_effect: true, count: 2 });
+    let clusterId: string;
+    try {
+      const created = await h.http<{ cluster: { id: string } }>('POST', '/v1/clusters', {
+        project,
+        body: { cluster: { name: 'web', profile_id: 'web', desired_capacity: 10 } },
+      });
+      expect(created.status).toBe(202);
+      clusterId = created.body.cluster.id;
+      await h.waitForAction(actionOf(created), { project, timeoutMs: 120_000 });
+    } finally {
+      h.sim.admin.updateConfig({ services: { compute: null, network: null } });
+      h.sim.admin.clearFailNext();
+    }
+
+    const nodes = await nodeRows(project);
+    expect(nodes).toHaveLength(10);
+    expect(nodes.filter((n) => n.status === 'ACTIVE').length).toBeGreaterThan(0);
+    for (const n of nodes) {
+      // Every server in the cloud is the one its node records, and what was made for it is plugged into it.
+      if (n.status === 'ACTIVE') expectOneOfEach(n.id, n.physical_id);
+      const cloud = cloudOf(n.id);
+      expect({ node: n.id, servers: cloud.servers.map((x) => x.id) }).toEqual({
+        node: n.id,
+        servers: n.physical_id ? [n.physical_id] : [],
+      });
+      expect(cloud.ports.filter((p) => p.device_id !== n.physical_id)).toEqual([]);
+      expect(cloud.floatingIps.filter((f) => !cloud.ports.some((p) => p.id === f.port_id))).toEqual([]);
+    }
+
+    const deleted = await h.http('DELETE', `/v1/clusters/${clusterId!}`, { project });
+    expect(await h.waitForAction(actionOf(deleted), { project, timeoutMs: 60_000 })).toMatchObject({
+      status: 'SUCCEEDED',
+    });
+    expectNothingOf(nodes.map((n) => n.id));
+  });
+
   it('records a stack before it is complete, and finds by its tags a stack no write recorded', async () => {
     const project = freshProject();
     await addProfile(project, 'stack', STACK_SPEC);

@@ -203,10 +203,21 @@ export async function releasePorts(
   return left;
 }
 
-/** Ports Grove made for the node that no server uses: what a crashed or failed create left. */
-export async function strayPorts(ctx: ProfileContext, node: ProfileNode): Promise<InternalPort[]> {
+/**
+ * The ports to delete with a server: those known, and those tagged with the node's id that no
+ * server uses (a create that crashed, or whose port create's answer was lost, made them). Neutron
+ * is asked only when the profile makes ports at all.
+ */
+export async function portsToRelease(
+  ctx: ProfileContext,
+  node: ProfileNode,
+  props: NovaServerProps,
+  known: readonly InternalPort[],
+): Promise<InternalPort[]> {
+  if (!known.length && !(props.networks ?? []).some(needsOwnPort)) return [...known];
   const tagged = await ctx.cloud.network.listPorts({ tags: [portTag(node.id)] }, ctx.signal);
-  return tagged.filter((p) => !p.deviceId).map((p) => ({ id: p.id }));
+  const stray = tagged.filter((p) => !p.deviceId && !known.some((k) => k.id === p.id));
+  return [...known, ...stray.map((p) => ({ id: p.id }))];
 }
 
 /**
@@ -369,7 +380,13 @@ async function cleanUp(
     }
   }
   // The ports stay with a server that stays, so that deleting the node later removes both.
-  if (!left) await releasePorts(unaborted, node, ports);
+  if (!left) {
+    const release = await portsToRelease(unaborted, node, props, ports).catch((e: unknown) => {
+      ctx.log.warn({ node: node.id, err: (e as Error).message }, 'could not look for ports a failed create made');
+      return ports;
+    });
+    await releasePorts(unaborted, node, release);
+  }
   return left;
 }
 

@@ -1,5 +1,5 @@
 import type { CheckResult, DeleteOptions, ProfileContext, ProfileNode } from '../profile-type';
-import { needsOwnPort, NOVA_TIMEOUT_MS, releasePorts, strayPorts, type InternalPort } from './create-server';
+import { NOVA_TIMEOUT_MS, portsToRelease, releasePorts, type InternalPort } from './create-server';
 import type { NovaServerProps } from './nova-server.properties';
 
 const portsOf = (node: ProfileNode): InternalPort[] => (node.data.internal_ports as InternalPort[] | undefined) ?? [];
@@ -19,13 +19,7 @@ export async function deleteServer(
     await ctx.cloud.compute.deleteServer(node.physicalId, { force: o.force }, ctx.signal);
     await ctx.cloud.compute.waitForServerGone(node.physicalId, ctx.waitOptions(NOVA_TIMEOUT_MS));
   }
-  const recorded = portsOf(node);
-  const mayHaveMade = recorded.length > 0 || (props.networks ?? []).some(needsOwnPort);
-  const stray = mayHaveMade ? await strayPorts(ctx, node) : [];
-  const left = await releasePorts(ctx, node, [
-    ...recorded,
-    ...stray.filter((s) => !recorded.some((r) => r.id === s.id)),
-  ]);
+  const left = await releasePorts(ctx, node, await portsToRelease(ctx, node, props, portsOf(node)));
   if (left.length) throw new Error(`Failed in deleting ports ${left.join(', ')} of server ${node.physicalId}`);
 }
 
