@@ -12,6 +12,8 @@ import { actionOf, useGrove } from '../../src/testing/grove-harness';
  * database agree, and that deleting what Grove made leaves nothing of Grove's in the cloud.
  */
 const h = useGrove();
+// Some tests wait for an engine takeover (SERVICE_DEAD_AFTER_S) or for calls under injected latency.
+jest.setTimeout(60_000);
 // The api may not import the drivers; the tests reach the cloud through the harness's connector.
 let connector: ReturnType<typeof simulatorConnector>;
 beforeAll(() => {
@@ -100,6 +102,16 @@ function expectOneOfEach(nodeId: string, serverId: string | null) {
 
 function expectNothingOf(nodeIds: readonly string[]) {
   for (const id of nodeIds) expect(cloudOf(id)).toEqual({ servers: [], ports: [], floatingIps: [] });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function addProfile(project: string, name: string, spec: object): Promise<void> {
@@ -268,6 +280,46 @@ describe('a server the cloud made is never lost', () => {
 
     await deleteNode(project, nodeId);
     expectNothingOf([nodeId, twin.id]);
+  });
+
+  it('an engine whose create was taken over while Nova worked neither records its server nor keeps it', async () => {
+    const project = freshProject();
+    await addProfile(project, 'vm', PLAIN);
+    const ds = h.grove.dataSource;
+    h.sim.admin.updateConfig({ services: { compute: { latency_ms: 1500 } } });
+    let seen = false;
+    let nodeId: string;
+    let actionId: string;
+    try {
+      const res = await h.http<{ node: { id: string } }>('POST', '/v1/nodes', {
+        project,
+        body: { node: { name: 'n1', profile_id: 'vm' } },
+      });
+      [nodeId, actionId] = [res.body.node.id, actionOf(res)];
+      await until('the create to run', async () => {
+        const { rows } = await sql<{ status: string }>(ds, 'SELECT status FROM action WHERE id = $1', [actionId]);
+        return rows[0]?.status === 'RUNNING' || undefined;
+      });
+      // Another engine takes the action over while this one waits for Nova's answer.
+      const other = await make.service(ds, 0);
+      await sql(ds, 'UPDATE action SET owner = $2 WHERE id = $1', [actionId, other.id]);
+      await until('the server to be made and deleted again', async () => {
+        const now = cloudOf(nodeId).servers.length;
+        seen ||= now > 0;
+        return (seen && now === 0) || undefined;
+      });
+      expect((await nodeRows(project))[0].physical_id).toBeNull();
+    } finally {
+      h.sim.admin.updateConfig({ services: { compute: null } });
+    }
+    // The other engine "dies"; the action runs again here and makes the node's one server.
+    const ended = await h.waitForAction(actionId, { project, timeoutMs: 60_000 });
+    expect(ended.status).toBe('SUCCEEDED');
+    const [node] = await nodeRows(project);
+    expect(node.status).toBe('ACTIVE');
+    expect(cloudOf(nodeId).servers.map((x) => x.id)).toEqual([node.physical_id]);
+    await deleteNode(project, nodeId);
+    expectNothingOf([nodeId]);
   });
 
   it('deletes the server of a create whose answer from Nova was lost, with the port made for it', async () => {

@@ -68,7 +68,10 @@ export class NodeCreateHandler implements NodeActionHandler<'NODE_CREATE'> {
       node.data = { ...node.data, placement: { ...(node.data.placement ?? {}), ...chosen.placement } };
     const profile = await this.profiles.load(node.profileId);
     await markNode(this.nodes, action, node, 'CREATING', 'Creation in progress');
-    const pctx = this.contexts.forCreate(profile, ctx.signal, ctx.deadline, ctx.log, node);
+    const pctx = this.contexts.forCreate(profile, ctx.signal, ctx.deadline, ctx.log, node, {
+      actionId: action.id,
+      engineId: ctx.engineId,
+    });
     let pnode = toProfileNode(node);
     try {
       if (action.retries > 0) {

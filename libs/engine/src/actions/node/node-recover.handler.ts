@@ -33,7 +33,10 @@ export class NodeRecoverHandler implements NodeActionHandler<'NODE_RECOVER'> {
     }
     const profile = await this.profiles.load(node.profileId);
     // A RECREATE's new resource is written on the node as soon as the cloud answers.
-    const pctx = this.contexts.forCreate(profile, ctx.signal, ctx.deadline, ctx.log, node);
+    const pctx = this.contexts.forCreate(profile, ctx.signal, ctx.deadline, ctx.log, node, {
+      actionId: action.id,
+      engineId: ctx.engineId,
+    });
     const pnode = toProfileNode(node);
 
     if (inputs.check) {
