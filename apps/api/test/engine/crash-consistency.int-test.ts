@@ -358,6 +358,7 @@ describe('a server the cloud made is never lost', () => {
   });
 
   it('keeps the cloud and the database in agreement through failing and lost Nova and Neutron calls', async () => {
+    // Lost answers: servers, ports and floating IPs made although Grove was told they failed.
     const project = await withProfile();
     h.sim.admin.updateConfig({ services: { compute: { failure_rate: 0.15 }, network: { failure_rate: 0.15 } } });
     h.sim.admin.failNext({
@@ -368,6 +369,13 @@ describe('a server the cloud made is never lost', () => {
       count: 3,
     });
     h.sim.admin.failNext({ method: 'POST', path: '/network/v2\\.0/ports$', status: 504, after_effect: true, count: 2 });
+    h.sim.admin.failNext({
+      method: 'POST',
+      path: '/network/v2\\.0/floatingips$',
+      status: 502,
+      after_effect: true,
+      count: 2,
+    });
     let clusterId: string;
     try {
       const created = await h.http<{ cluster: { id: string } }>('POST', '/v1/clusters', {
