@@ -145,14 +145,16 @@ export async function attachFloatingIps(
   for (const port of ports) {
     const n = port.network;
     if (!n || port.floating || (!n.floating_ip && !n.floating_network)) continue;
-    const bound = o.resumed ? await network.portFloatingIps(port.id, ctx.signal) : [];
     if (n.floating_ip) {
       const fip = await network.findFloatingIp(n.floating_ip, ctx.signal);
       if (!fip) throw new ProfileError(`The specified floating IP '${n.floating_ip}' could not be found.`);
       if (fip.portId !== port.id) await network.updateFloatingIp(fip.id, port.id, ctx.signal);
       port.floating = { id: fip.id, remove: false };
-    } else if (bound.some(ownedBy(node.id))) {
-      port.floating = { id: bound.find(ownedBy(node.id))!.id, remove: true };
+      continue;
+    }
+    const earlier = o.resumed ? (await network.portFloatingIps(port.id, ctx.signal)).find(ownedBy(node.id)) : undefined;
+    if (earlier) {
+      port.floating = { id: earlier.id, remove: true };
     } else {
       const net = await network.findNetwork(n.floating_network!, ctx.signal);
       if (!net) throw new ProfileError(`The specified network '${n.floating_network}' could not be found.`);
@@ -214,7 +216,7 @@ export async function portsToRelease(
   props: NovaServerProps,
   known: readonly InternalPort[],
 ): Promise<InternalPort[]> {
-  if (!known.length && !(props.networks ?? []).some(needsOwnPort)) return [...known];
+  if (!known.length && !(props.networks ?? []).some(needsOwnPort)) return [];
   const tagged = await ctx.cloud.network.listPorts({ tags: [portTag(node.id)] }, ctx.signal);
   const stray = tagged.filter((p) => !p.deviceId && !known.some((k) => k.id === p.id));
   return [...known, ...stray.map((p) => ({ id: p.id }))];
@@ -233,17 +235,17 @@ async function portsOfServer(
   const own = networks.filter(needsOwnPort);
   if (!own.length) return [];
   const tagged = await ctx.cloud.network.listPorts({ tags: [portTag(node.id)] }, ctx.signal);
-  const unused: Port[] = tagged.filter((p) => p.deviceId === serverId);
+  const plugged: Port[] = tagged.filter((p) => p.deviceId === serverId);
   const out: InternalPort[] = [];
   for (const n of own) {
     const net = await ctx.cloud.network.findNetwork(n.network!, ctx.signal);
-    const at = unused.findIndex((p) => p.networkId === net?.id);
+    const at = plugged.findIndex((p) => p.networkId === net?.id);
     if (at < 0) {
       ctx.log.warn({ server: serverId, network: n }, 'the adopted server has no port of its own for a network entry');
       continue;
     }
-    out.push({ id: unused[at].id, network: n });
-    unused.splice(at, 1);
+    out.push({ id: plugged[at].id, network: n });
+    plugged.splice(at, 1);
   }
   return out;
 }
