@@ -473,6 +473,18 @@ describe('a server the cloud made is never lost', () => {
     const lost = await createNode(project, { name: 'c3', profile: 'box' });
     expect(lost.action.status).toBe('FAILED');
     expect(containersOf(lost.nodeId)).toEqual([]);
+
+    // A host whose daemon does not answer cannot hold what the search looks for: the node still goes.
+    await addProfile(project, 'deaf', {
+      type: 'container.dockerinc.docker',
+      version: '1.0',
+      properties: { image: 'busybox', host_node: 'dhost', port: 1 },
+    });
+    const unreachable = await createNode(project, { name: 'c4', profile: 'deaf' });
+    expect(unreachable.action.status).toBe('FAILED');
+    await deleteNode(project, unreachable.nodeId);
+    await deleteNode(project, lost.nodeId);
+    expect((await nodeRows(project)).map((n) => n.id)).toEqual([host.nodeId]);
   });
 });
 
