@@ -54,6 +54,13 @@ export interface ProfileContext {
   waitOptions(capMs?: number): WaitOptions;
   readonly nodes: NodeDirectory;
   readonly log: ProfileLogger;
+  /**
+   * Writes what a create just made (its id, and the data a later delete needs) onto the node as
+   * soon as the cloud answers, before waiting for it to be ready: a crash or a failed result
+   * write then leaves a node that knows its resource. Only a node create or recreate has it; a
+   * failed write is the engine's to report, never the create's.
+   */
+  recordCreated?(made: { physicalId: string; data?: Record<string, unknown> }): Promise<void>;
 }
 
 /** A cloud-side failure of a profile operation. `physicalId` says what is still left in the cloud. */
@@ -220,7 +227,10 @@ export const defineProfileType = <P extends object>(t: ProfileType<P>): ProfileT
 /** The `context` keys a profile spec may carry: they choose where in the cloud its nodes live. */
 export const CONTEXT_KEYS = ['region_name'] as const;
 
-/** Senlin's tags on every cloud resource: how a crashed engine's half-made work is found again. */
+/**
+ * Senlin's tags on every cloud resource (Nova metadata, Heat tags, Docker labels): how a crashed
+ * engine's half-made work is found again.
+ */
 export function nodeTags(node: Pick<ProfileNode, 'id' | 'clusterId' | 'index'>): Record<string, string> {
   const tags: Record<string, string> = { cluster_node_id: node.id };
   if (node.clusterId) {
@@ -229,3 +239,9 @@ export function nodeTags(node: Pick<ProfileNode, 'id' | 'clusterId' | 'index'>):
   }
   return tags;
 }
+
+/**
+ * The Neutron tag on a port Grove makes for a node (Neutron tags are plain strings): the port is
+ * found by it when the node's record of its ports was never written.
+ */
+export const portTag = (nodeId: string): string => `cluster_node_id=${nodeId}`;

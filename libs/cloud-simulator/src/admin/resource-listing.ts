@@ -44,7 +44,7 @@ export interface ResourceFilter {
   metadata?: Record<string, string>;
   /** Container labels that must be present with these values. */
   labels?: Record<string, string>;
-  /** Stack tags that must all be present. */
+  /** Stack or port tags that must all be present. */
   tags?: string[];
   /** Listeners, pools, members and health monitors under this load balancer. */
   loadbalancer_id?: string;
@@ -113,6 +113,7 @@ export interface PortListing {
   mac_address: string;
   device_id: string;
   device_owner: string;
+  tags: string[];
   region: string;
   project_id: string;
 }
@@ -121,6 +122,7 @@ export interface FloatingIpListing {
   id: string;
   floating_ip_address: string;
   port_id: string | null;
+  description: string;
   fixed_ip_address: string | null;
   region: string;
   project_id: string;
@@ -445,7 +447,7 @@ export function listResources(store: SimulatorStore, f: ResourceFilter = {}): Re
   if (types.has('ports')) {
     out.ports = regions.flatMap((region) =>
       [...region.ports.values()]
-        .filter((p) => inProject(p.projectId) && named(p.name))
+        .filter((p) => inProject(p.projectId) && named(p.name) && (f.tags ?? []).every((t) => p.tags.includes(t)))
         .map((p) => ({
           id: p.id,
           name: p.name,
@@ -454,6 +456,7 @@ export function listResources(store: SimulatorStore, f: ResourceFilter = {}): Re
           mac_address: p.macAddress,
           device_id: p.deviceId,
           device_owner: p.deviceOwner,
+          tags: [...p.tags],
           region: region.name,
           project_id: p.projectId,
         })),
@@ -468,6 +471,7 @@ export function listResources(store: SimulatorStore, f: ResourceFilter = {}): Re
           floating_ip_address: x.floatingIpAddress,
           port_id: x.portId,
           fixed_ip_address: x.fixedIpAddress,
+          description: x.description,
           region: region.name,
           project_id: x.projectId,
         })),

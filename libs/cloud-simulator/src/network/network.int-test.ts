@@ -44,6 +44,28 @@ describe('Neutron v2.0', () => {
     });
   });
 
+  it('tags a port at create and lists ports by tag, as Neutron filters them', async () => {
+    const mk = (tags: string[]) =>
+      f.call('POST', `${NEUTRON}/ports`, { body: { port: { network_id: PRIVATE, tags } } });
+    const a = (await mk(['node=a', 'blue'])).body.port;
+    const b = (await mk(['node=b', 'blue'])).body.port;
+    const c = (await mk([])).body.port;
+    expect(a.tags).toEqual(['node=a', 'blue']);
+    const ids = async (q: string) =>
+      ((await f.call('GET', `${NEUTRON}/ports?${q}`)).body.ports as { id: string }[])
+        .map((p) => p.id)
+        .filter((id) => [a.id, b.id, c.id].includes(id));
+    expect(await ids('tags=node%3Da')).toEqual([a.id]);
+    expect(await ids('tags=node%3Da,blue')).toEqual([a.id]);
+    expect(await ids('tags=blue')).toEqual([a.id, b.id]);
+    expect(await ids('tags-any=node%3Da,node%3Db')).toEqual([a.id, b.id]);
+    expect(await ids('not-tags=blue')).toEqual([c.id]);
+    expect(await ids('not-tags-any=node%3Da')).toEqual([b.id, c.id]);
+    const bad = await mk(['a,b']);
+    expect(bad.status).toBe(400);
+    expect(bad.body.NeutronError.message).toBe('Invalid input for tags. Reason: \'"a,b"\' is not a valid tag.');
+  });
+
   it('allocates port addresses from the subnet and refuses one already taken', async () => {
     const a = await f.call('POST', `${NEUTRON}/ports`, { body: { port: { network_id: PRIVATE, name: 'a' } } });
     expect(a.status).toBe(201);

@@ -68,6 +68,7 @@ export const toPortView = (p: Port) => ({
   'binding:vnic_type': 'normal',
   'binding:host_id': p.hostId,
   ...common(p.projectId, p.created, p.updated, p.revision),
+  tags: [...p.tags],
 });
 
 export const toFloatingIpView = (f: FloatingIp) => ({

@@ -21,8 +21,24 @@ function matchesFixedIps(fixedIps: { subnet_id: string; ip_address: string }[], 
   });
 }
 
+const TAG_FILTERS = new Set(['tags', 'tags-any', 'not-tags', 'not-tags-any']);
+
 /**
- * Neutron's list semantics over views: equality filters on any attribute, `fields` to pick
+ * Neutron's tag filters: `tags=a,b` keeps what has every one, `tags-any` what has at least one,
+ * `not-tags` drops what has every one, `not-tags-any` what has any.
+ */
+function matchesTags(tags: readonly string[], filter: string, wanted: string[]): boolean {
+  const listed = wanted.flatMap((w) => w.split(',')).filter((t) => t !== '');
+  const all = listed.every((t) => tags.includes(t));
+  const any = listed.some((t) => tags.includes(t));
+  if (filter === 'tags') return all;
+  if (filter === 'tags-any') return any;
+  if (filter === 'not-tags') return !all;
+  return !any;
+}
+
+/**
+ * Neutron's list semantics over views: equality filters on any attribute, tag filters, `fields` to pick
  * attributes, and `limit`/`marker` paging with a `<collection>_links` next link.
  */
 export function neutronList<T extends { id: string }>(
@@ -35,7 +51,9 @@ export function neutronList<T extends { id: string }>(
   for (const [key, raw] of Object.entries(q)) {
     if (raw === undefined || CONTROL.has(key)) continue;
     const wanted = values(raw);
-    if (key === 'fixed_ips') {
+    if (TAG_FILTERS.has(key)) {
+      list = list.filter((v) => matchesTags((v as { tags?: string[] }).tags ?? [], key, wanted));
+    } else if (key === 'fixed_ips') {
       list = list.filter((v) =>
         matchesFixedIps(
           (v as unknown as { fixed_ips?: { subnet_id: string; ip_address: string }[] }).fixed_ips ?? [],

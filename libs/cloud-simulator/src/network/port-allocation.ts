@@ -56,6 +56,7 @@ export interface PortRequest {
   adminStateUp?: boolean;
   description?: string;
   hostId?: string;
+  tags?: string[];
 }
 
 /** Neutron's OUI for the MACs it generates. */
@@ -88,6 +89,7 @@ export function createPort(
     securityGroupIds: req.securityGroupIds ?? [region.defaultSecurityGroup(req.projectId, now).id],
     description: req.description ?? '',
     hostId: req.hostId ?? '',
+    tags: [...new Set(req.tags ?? [])],
     created: now,
     updated: now,
     revision: 1,

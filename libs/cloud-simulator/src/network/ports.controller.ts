@@ -38,6 +38,20 @@ function parseFixedIps(v: unknown): { subnetId?: string; ipAddress?: string }[] 
   });
 }
 
+/**
+ * `tags: [string]` in a create (Neutron's tag-ports-during-bulk-creation): each 1 to 255
+ * characters, without commas, since list filters join tags with them.
+ */
+function parseTags(v: unknown): string[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v)) throw invalidInput('tags', `'${JSON.stringify(v)}' is not a list`);
+  for (const t of v) {
+    if (typeof t !== 'string' || t.length < 1 || t.length > 255 || t.includes(','))
+      throw invalidInput('tags', `'${JSON.stringify(t)}' is not a valid tag`);
+  }
+  return v as string[];
+}
+
 /** Neutron ports: any project's own ports, plus the ports Nova makes for its servers. */
 @Controller(':region/network/v2.0/ports')
 @UseGuards(TokenGuard)
@@ -92,6 +106,7 @@ export class PortsController {
       throw invalidInput('admin_state_up', `'${String(req.admin_state_up)}' is not a valid boolean value`);
     const fixedIps = parseFixedIps(req.fixed_ips);
     const securityGroupIds = this.securityGroups(api, req.security_groups);
+    const tags = parseTags(req.tags);
     const projectId = api.caller.isAdmin && typeof req.project_id === 'string' ? req.project_id : api.caller.project.id;
     try {
       const port = createPort(
@@ -108,6 +123,7 @@ export class PortsController {
           adminStateUp: req.admin_state_up as boolean | undefined,
           fixedIps,
           securityGroupIds,
+          tags,
         },
         Date.now(),
       );

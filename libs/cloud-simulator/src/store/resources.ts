@@ -66,6 +66,8 @@ export interface Port {
   securityGroupIds: string[];
   description: string;
   hostId: string;
+  /** Neutron's standard-attribute tags, as `GET /ports?tags=…` filters them. */
+  tags: string[];
   created: number;
   updated: number;
   revision: number;

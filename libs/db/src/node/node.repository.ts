@@ -140,6 +140,26 @@ export class NodeRepository {
   }
 
   /**
+   * Writes the resource a create just made onto the node, only while `action` is still RUNNING
+   * under `engineId`: an engine whose action was taken over must not overwrite what the new owner
+   * recorded. False when the action is no longer this engine's.
+   */
+  async recordResource(
+    id: string,
+    physicalId: string,
+    data: Record<string, unknown>,
+    owner: { actionId: string; engineId: string },
+  ): Promise<boolean> {
+    const { count } = await sql(
+      this.ds,
+      `UPDATE node SET physical_id = $2, data = $3, updated_at = now()
+       WHERE id = $1 AND EXISTS (SELECT 1 FROM action WHERE id = $4 AND owner = $5 AND status = 'RUNNING')`,
+      [id, physicalId, data, owner.actionId, owner.engineId],
+    );
+    return count === 1;
+  }
+
+  /**
    * Sets a node's status and records the events that go with it, in one statement: both happen
    * or neither, without the round trips of a transaction (the engine does this for every node action).
    */

@@ -14,6 +14,7 @@ interface RawFip {
   id: string;
   floating_ip_address: string;
   port_id: string | null;
+  description?: string;
 }
 
 const toPort = (p: RawPort): Port => ({
@@ -23,7 +24,12 @@ const toPort = (p: RawPort): Port => ({
   deviceId: p.device_id ?? '',
   macAddress: p.mac_address ?? '',
 });
-const toFip = (f: RawFip): FloatingIp => ({ id: f.id, address: f.floating_ip_address, portId: f.port_id });
+const toFip = (f: RawFip): FloatingIp => ({
+  id: f.id,
+  address: f.floating_ip_address,
+  portId: f.port_id,
+  description: f.description ?? '',
+});
 
 export class NeutronDriver implements NetworkDriver {
   private readonly lookups = new LookupCache();
@@ -87,6 +93,7 @@ export class NeutronDriver implements NetworkDriver {
     if (req.fixedIps?.length) port.fixed_ips = req.fixedIps;
     if (req.securityGroups?.length) port.security_groups = req.securityGroups;
     if (req.vnicType) port['binding:vnic_type'] = req.vnicType;
+    if (req.tags?.length) port.tags = req.tags;
     const res = await this.neutron.call<{ port: RawPort }>('POST', '/ports', { body: { port }, signal });
     return toPort(res.body.port);
   }
@@ -94,6 +101,12 @@ export class NeutronDriver implements NetworkDriver {
   async getPort(id: string, signal?: AbortSignal): Promise<Port | null> {
     const res = await this.neutron.call<{ port: RawPort }>('GET', `/ports/${id}`, { expect: [404], signal });
     return res.status === 404 ? null : toPort(res.body.port);
+  }
+
+  async listPorts(filter: { tags: string[] }, signal?: AbortSignal): Promise<Port[]> {
+    const q = new URLSearchParams({ tags: filter.tags.join(',') });
+    const res = await this.neutron.call<{ ports: RawPort[] }>('GET', `/ports?${q}`, { signal });
+    return (res.body.ports ?? []).map(toPort);
   }
 
   async setPortSecurityGroups(id: string, securityGroups: string[], signal?: AbortSignal): Promise<void> {
@@ -104,9 +117,13 @@ export class NeutronDriver implements NetworkDriver {
     await this.neutron.call('DELETE', `/ports/${id}`, { expect: [404], signal });
   }
 
-  async createFloatingIp(req: { networkId: string; portId: string; address?: string }, signal?: AbortSignal) {
+  async createFloatingIp(
+    req: { networkId: string; portId: string; address?: string; description?: string },
+    signal?: AbortSignal,
+  ) {
     const floatingip: Record<string, unknown> = { floating_network_id: req.networkId, port_id: req.portId };
     if (req.address) floatingip.floating_ip_address = req.address;
+    if (req.description) floatingip.description = req.description;
     const res = await this.neutron.call<{ floatingip: RawFip }>('POST', '/floatingips', {
       body: { floatingip },
       signal,
@@ -122,6 +139,15 @@ export class NeutronDriver implements NetworkDriver {
     );
     const f = res.body.floatingips?.[0];
     return f ? toFip(f) : null;
+  }
+
+  async portFloatingIps(portId: string, signal?: AbortSignal): Promise<FloatingIp[]> {
+    const res = await this.neutron.call<{ floatingips: RawFip[] }>(
+      'GET',
+      `/floatingips?port_id=${encodeURIComponent(portId)}`,
+      { signal },
+    );
+    return (res.body.floatingips ?? []).map(toFip);
   }
 
   async updateFloatingIp(id: string, portId: string | null, signal?: AbortSignal): Promise<void> {

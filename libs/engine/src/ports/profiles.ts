@@ -98,6 +98,37 @@ export class ProfileContexts {
     };
   }
 
+  /**
+   * As `for`, for an action that makes the node's resource (a create, a recreate): the context's
+   * `recordCreated` writes the new resource's id and data onto the node as soon as the cloud
+   * answers, while `owner` still runs the action. A failed write is logged and the create goes
+   * on: its result write records the resource again, and without either the resource is found by
+   * its tags. An action taken over by another engine stops there, and its create deletes what it
+   * just made, since the new owner makes or adopts the node's resource itself.
+   */
+  forCreate(
+    profile: LoadedProfile,
+    signal: AbortSignal,
+    deadline: Date,
+    log: Logger,
+    node: Pick<NodeEntity, 'id' | 'data'>,
+    owner: { actionId: string; engineId: string },
+  ): ProfileContext {
+    return {
+      ...this.for(profile, signal, deadline, log, node),
+      recordCreated: async ({ physicalId, data }) => {
+        let ours: boolean;
+        try {
+          ours = await this.nodes.recordResource(node.id, physicalId, { ...node.data, ...data }, owner);
+        } catch (e) {
+          log.warn({ physicalId, err: (e as Error).message }, 'could not record the resource just made on its node');
+          return;
+        }
+        if (!ours) throw new Error('the action was taken over by another engine');
+      },
+    };
+  }
+
   /** The database behind `ProfileContext.nodes`, for callers that build a context themselves. */
   get nodeDirectory(): NodeDirectory {
     return this.directory;

@@ -70,8 +70,10 @@ const created = (id: string, host: ContainerHost): CreateResult => ({
  * Runs the node's container on its host: create (labelled with the node's ids), start, wait
  * until it runs. The node's data records the host (`host_node`, `host_ip`) so that later calls
  * reach the container without choosing a host again. A container that fails to start is removed;
- * the ProfileError names it only if that failed too. A node that already points at a container
- * (an earlier attempt's, found by its labels) starts that one instead of making another.
+ * the ProfileError names it only if that failed too. The container's id and host are recorded on
+ * the node as soon as Docker answers (ProfileContext.recordCreated). A node that already points
+ * at a container (an earlier attempt's, found by its labels) starts that one instead of making
+ * another.
  */
 export async function createContainer(
   ctx: ProfileContext,
@@ -93,6 +95,7 @@ export async function createContainer(
     throw new ProfileError(`Failed in creating container: ${message(e)}`);
   }
   let id: string | null = null;
+  let asked = false;
   try {
     const req = {
       name: props.name ?? `${node.name}-${randomName(8)}`,
@@ -100,14 +103,20 @@ export async function createContainer(
       labels: nodeTags(node),
       ...(props.command !== undefined ? { command: splitCommand(props.command) } : {}),
     };
+    asked = true;
     id = (await docker.create(req, ctx.signal)).id;
+    await ctx.recordCreated?.({ physicalId: id, data: { ...host } });
     await docker.start(id, ctx.signal);
     await waitRunning(ctx, docker, id);
     return created(id, host);
   } catch (e) {
-    if (ctx.signal.aborted && !id) throw e;
+    if (ctx.signal.aborted && !id && !asked) throw e;
     const reason = `Failed in creating container: ${message(e)}`;
-    throw new ProfileError(reason, id ? await removeFailed(ctx, docker, id) : null);
+    // Docker's answer may have been lost although it made the container: it is looked for by its labels.
+    const made = id ? [id] : await labelled(docker, node).catch(() => []);
+    let left: string | null = null;
+    for (const c of made) left ??= await removeFailed(ctx, docker, c);
+    throw new ProfileError(reason, left);
   }
 }
 
@@ -144,6 +153,12 @@ async function removeFailed(ctx: ProfileContext, docker: ContainerDriver, id: st
   }
 }
 
+/** The containers of one daemon labelled with the node's id. */
+async function labelled(docker: ContainerDriver, node: ProfileNode, signal?: AbortSignal): Promise<string[]> {
+  const found = await docker.list({ labels: { cluster_node_id: node.id } }, signal);
+  return found.filter((c) => c.labels.cluster_node_id === node.id).map((c) => c.id);
+}
+
 /** Containers labelled with this node's id on any host the spec allows (crash recovery). */
 export async function findContainers(
   ctx: ProfileContext,
@@ -151,9 +166,15 @@ export async function findContainers(
   props: DockerContainerProps,
 ): Promise<string[]> {
   const ids: string[] = [];
-  for (const { docker } of await candidateHosts(ctx, node, props)) {
-    const found = await docker.list({ labels: { cluster_node_id: node.id } }, ctx.signal);
-    ids.push(...found.filter((c) => c.labels.cluster_node_id === node.id).map((c) => c.id));
+  for (const { host, docker } of await candidateHosts(ctx, node, props)) {
+    try {
+      ids.push(...(await labelled(docker, node, ctx.signal)));
+    } catch (e) {
+      // A daemon that does not answer would otherwise keep a node that never got a container
+      // from ever being deleted.
+      if (ctx.signal.aborted || !unreachable(e)) throw e;
+      ctx.log.warn({ host: host.host_node, err: message(e) }, 'skipping a Docker host that does not answer');
+    }
   }
   return ids;
 }

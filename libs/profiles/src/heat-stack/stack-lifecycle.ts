@@ -31,9 +31,11 @@ export async function validateStackSpec(ctx: ProfileContext, props: HeatStackPro
 
 /**
  * Creates the node's stack, `<node name>-<8 random characters>`, tagged with the node's ids, and
- * waits for CREATE_COMPLETE. A stack that fails is deleted again; the ProfileError names it only
- * when that delete failed too. A node that already points at a stack (an earlier attempt's, found
- * by its tags) waits for that stack instead of making another.
+ * waits for CREATE_COMPLETE; the stack's id is recorded on the node as soon as Heat answers
+ * (ProfileContext.recordCreated). A stack that fails is deleted again; the ProfileError names it
+ * only when that delete failed too. A node that already points at a stack (an earlier attempt's,
+ * recorded or found by its tags) waits for that stack instead of making another; one whose stack
+ * is gone gets a new one.
  */
 export async function createStack(
   ctx: ProfileContext,
@@ -41,17 +43,33 @@ export async function createStack(
   props: HeatStackProps,
 ): Promise<CreateResult> {
   const heat = ctx.cloud.orchestration;
-  let stackId = node.physicalId;
+  let stackId = node.physicalId && (await stackExists(ctx, node.physicalId)) ? node.physicalId : null;
+  let asked = false;
   try {
-    if (!stackId)
+    if (!stackId) {
+      asked = true;
       stackId = (await heat.createStack(createRequest(node, props, `${node.name}-${randomName(8)}`), ctx.signal)).id;
+      await ctx.recordCreated?.({ physicalId: stackId });
+    }
     const stack = await heat.waitForStack(stackId, ['CREATE_COMPLETE'], ctx.waitOptions(capOf(props)));
     return { physicalId: stack.id };
   } catch (e) {
-    if (ctx.signal.aborted && !stackId) throw e;
+    if (ctx.signal.aborted && !stackId && !asked) throw e;
     const reason = `Failed in creating stack: ${message(e)}`;
-    throw new ProfileError(reason, stackId ? await removeFailed(ctx, stackId) : null);
+    // Heat's answer may have been lost although it made the stack: it is looked for by its tags.
+    const made = stackId
+      ? [stackId]
+      : await findStacks({ ...ctx, signal: new AbortController().signal }, node).catch(() => []);
+    let left: string | null = null;
+    for (const id of made) left ??= await removeFailed(ctx, id);
+    throw new ProfileError(reason, left);
   }
+}
+
+/** Heat still shows a deleted stack by id for a while; for a node it is gone. */
+async function stackExists(ctx: ProfileContext, id: string): Promise<boolean> {
+  const stack = await ctx.cloud.orchestration.getStack(id, ctx.signal);
+  return !!stack && stack.status !== 'DELETE_COMPLETE';
 }
 
 /** Deletes a stack that failed to build; returns its id if it is still there. */

@@ -1,6 +1,13 @@
 import { SpecError } from '@grove/core';
-import type { CloudDrivers, ServerCreate, ServerNetwork } from '@grove/drivers';
-import { nodeTags, ProfileError, type CreateResult, type ProfileContext, type ProfileNode } from '../profile-type';
+import type { CloudDrivers, Port, ServerCreate, ServerNetwork } from '@grove/drivers';
+import {
+  nodeTags,
+  portTag,
+  ProfileError,
+  type CreateResult,
+  type ProfileContext,
+  type ProfileNode,
+} from '../profile-type';
 import type { NovaNetworkProps, NovaServerProps } from './nova-server.properties';
 
 /** How long one server may take to become ACTIVE or go away (Senlin's default_nova_timeout). */
@@ -108,7 +115,14 @@ export async function plugNetworks(
         ? [{ ...(n.fixed_ip && { ip_address: n.fixed_ip }), ...(subnet && { subnet_id: subnet.id }) }]
         : undefined;
     const port = await network.createPort(
-      { networkId: net.id, name: `${node.name}-port`, fixedIps: fixed, securityGroups: groups, vnicType: n.vnic_type },
+      {
+        networkId: net.id,
+        name: `${node.name}-port`,
+        fixedIps: fixed,
+        securityGroups: groups,
+        vnicType: n.vnic_type,
+        tags: [portTag(node.id)],
+      },
       ctx.signal,
     );
     made.push({ id: port.id, network: n });
@@ -117,44 +131,123 @@ export async function plugNetworks(
   return out;
 }
 
-/** Attaches the floating IPs that network entries ask for, once the server is up. */
+/**
+ * Attaches the floating IPs that the ports' network entries ask for, once the server is up. A
+ * resumed create first looks for the one an earlier attempt attached, so it never makes two.
+ */
 export async function attachFloatingIps(
   ctx: ProfileContext,
-  networks: NovaNetworkProps[],
+  node: Pick<ProfileNode, 'id'>,
   ports: InternalPort[],
+  o: { resumed?: boolean } = {},
 ): Promise<void> {
-  let i = 0;
-  for (const n of networks) {
-    if (!needsOwnPort(n)) continue;
-    const port = ports[i++];
+  const { network } = ctx.cloud;
+  for (const port of ports) {
+    const n = port.network;
+    if (!n || port.floating || (!n.floating_ip && !n.floating_network)) continue;
     if (n.floating_ip) {
-      const fip = await ctx.cloud.network.findFloatingIp(n.floating_ip, ctx.signal);
+      const fip = await network.findFloatingIp(n.floating_ip, ctx.signal);
       if (!fip) throw new ProfileError(`The specified floating IP '${n.floating_ip}' could not be found.`);
-      await ctx.cloud.network.updateFloatingIp(fip.id, port.id, ctx.signal);
+      if (fip.portId !== port.id) await network.updateFloatingIp(fip.id, port.id, ctx.signal);
       port.floating = { id: fip.id, remove: false };
-    } else if (n.floating_network) {
-      const net = await ctx.cloud.network.findNetwork(n.floating_network, ctx.signal);
+      continue;
+    }
+    const earlier = o.resumed ? (await network.portFloatingIps(port.id, ctx.signal)).find(ownedBy(node.id)) : undefined;
+    if (earlier) {
+      port.floating = { id: earlier.id, remove: true };
+    } else {
+      const net = await network.findNetwork(n.floating_network!, ctx.signal);
       if (!net) throw new ProfileError(`The specified network '${n.floating_network}' could not be found.`);
-      const fip = await ctx.cloud.network.createFloatingIp({ networkId: net.id, portId: port.id }, ctx.signal);
+      const fip = await network.createFloatingIp(
+        { networkId: net.id, portId: port.id, description: portTag(node.id) },
+        ctx.signal,
+      );
       port.floating = { id: fip.id, remove: true };
     }
   }
 }
 
-/** Deletes ports and floating IPs the profile made; best effort, returns what could not be deleted. */
-export async function releasePorts(ctx: ProfileContext, ports: readonly InternalPort[]): Promise<string[]> {
+/** A floating IP Grove made for the node (its description carries the node's tag). */
+const ownedBy =
+  (nodeId: string) =>
+  (f: { description: string }): boolean =>
+    f.description === portTag(nodeId);
+
+/**
+ * Deletes ports and floating IPs the profile made; best effort, returns what could not be deleted.
+ * A port whose floating IP was never recorded (its create's result write was lost) is asked for
+ * the one Grove made for it.
+ */
+export async function releasePorts(
+  ctx: ProfileContext,
+  node: Pick<ProfileNode, 'id'>,
+  ports: readonly InternalPort[],
+): Promise<string[]> {
+  const { network } = ctx.cloud;
   const left: string[] = [];
   for (const p of ports) {
     try {
-      if (p.floating?.remove) await ctx.cloud.network.deleteFloatingIp(p.floating.id, ctx.signal);
-      else if (p.floating) await ctx.cloud.network.updateFloatingIp(p.floating.id, null, ctx.signal);
-      await ctx.cloud.network.deletePort(p.id, ctx.signal);
+      let floating = p.floating ? [p.floating] : [];
+      if (!p.floating && (!p.network || p.network.floating_network)) {
+        const bound = await network.portFloatingIps(p.id, ctx.signal);
+        floating = bound.filter(ownedBy(node.id)).map((f) => ({ id: f.id, remove: true }));
+      }
+      for (const f of floating) {
+        if (f.remove) await network.deleteFloatingIp(f.id, ctx.signal);
+        else await network.updateFloatingIp(f.id, null, ctx.signal);
+      }
+      await network.deletePort(p.id, ctx.signal);
     } catch (e) {
       ctx.log.warn({ port: p.id, err: (e as Error).message }, 'could not delete a port made for a server');
       left.push(p.id);
     }
   }
   return left;
+}
+
+/**
+ * The ports to delete with a server: those known, and those tagged with the node's id that no
+ * server uses (a create that crashed, or whose port create's answer was lost, made them). Neutron
+ * is asked only when the profile makes ports at all.
+ */
+export async function portsToRelease(
+  ctx: ProfileContext,
+  node: ProfileNode,
+  props: NovaServerProps,
+  known: readonly InternalPort[],
+): Promise<InternalPort[]> {
+  if (!known.length && !(props.networks ?? []).some(needsOwnPort)) return [];
+  const tagged = await ctx.cloud.network.listPorts({ tags: [portTag(node.id)] }, ctx.signal);
+  const stray = tagged.filter((p) => !p.deviceId && !known.some((k) => k.id === p.id));
+  return [...known, ...stray.map((p) => ({ id: p.id }))];
+}
+
+/**
+ * The ports an earlier attempt made for the server it booted, found by their tag, each matched
+ * to the `networks` entry it serves (by network, in the entries' order).
+ */
+async function portsOfServer(
+  ctx: ProfileContext,
+  node: ProfileNode,
+  networks: readonly NovaNetworkProps[],
+  serverId: string,
+): Promise<InternalPort[]> {
+  const own = networks.filter(needsOwnPort);
+  if (!own.length) return [];
+  const tagged = await ctx.cloud.network.listPorts({ tags: [portTag(node.id)] }, ctx.signal);
+  const plugged: Port[] = tagged.filter((p) => p.deviceId === serverId);
+  const out: InternalPort[] = [];
+  for (const n of own) {
+    const net = await ctx.cloud.network.findNetwork(n.network!, ctx.signal);
+    const at = plugged.findIndex((p) => p.networkId === net?.id);
+    if (at < 0) {
+      ctx.log.warn({ server: serverId, network: n }, 'the adopted server has no port of its own for a network entry');
+      continue;
+    }
+    out.push({ id: plugged[at].id, network: n });
+    plugged.splice(at, 1);
+  }
+  return out;
 }
 
 async function buildRequest(ctx: ProfileContext, node: ProfileNode, props: NovaServerProps, ports: InternalPort[]) {
@@ -215,52 +308,87 @@ async function resolveBdm(ctx: ProfileContext, bdms: Record<string, unknown>[]):
 }
 
 /**
- * Boots a server for the node and waits until it is ACTIVE. When the server cannot be made, what
- * was made for it is deleted again; the ProfileError's physicalId names a server only if that
- * cleanup failed, so the node never points at a server that does not exist. A node that already
- * points at a server (an earlier attempt's, found by its tags after a crash) waits for that server
- * instead of booting another, as the Heat and Docker profiles do.
+ * Boots a server for the node and waits until it is ACTIVE. The server's id and its ports are
+ * recorded on the node as soon as Nova answers (ProfileContext.recordCreated). When the server
+ * cannot be made, what was made for it is deleted again; the ProfileError's physicalId names a
+ * server only if that cleanup failed, so the node never points at a server that does not exist.
+ * A node that already points at a server (an earlier attempt's, recorded or found by its tags
+ * after a crash) takes that server and the ports made for it instead of booting another, as the
+ * Heat and Docker profiles do; one whose server is gone gets a new one.
  */
 export async function createServer(
   ctx: ProfileContext,
   node: ProfileNode,
   props: NovaServerProps,
 ): Promise<CreateResult> {
-  const ports: InternalPort[] = [];
-  let serverId: string | null = node.physicalId;
+  let ports: InternalPort[] = [];
+  const resumed = !!node.physicalId && !!(await ctx.cloud.compute.getServer(node.physicalId, ctx.signal));
+  let serverId: string | null = resumed ? node.physicalId : null;
+  let asked = false;
   try {
-    if (!serverId)
-      serverId = (await ctx.cloud.compute.createServer(await buildRequest(ctx, node, props, ports), ctx.signal)).id;
+    if (serverId) {
+      ports = await portsOfServer(ctx, node, props.networks ?? [], serverId);
+    } else {
+      const req = await buildRequest(ctx, node, props, ports);
+      asked = true;
+      serverId = (await ctx.cloud.compute.createServer(req, ctx.signal)).id;
+      await ctx.recordCreated?.({ physicalId: serverId, data: { internal_ports: ports } });
+    }
     const server = await ctx.cloud.compute.waitForServer(serverId, ['ACTIVE'], ctx.waitOptions(NOVA_TIMEOUT_MS));
-    if (props.networks?.length) await attachFloatingIps(ctx, props.networks, ports);
-    const data: Record<string, unknown> = {};
+    await attachFloatingIps(ctx, node, ports, { resumed });
+    const data: Record<string, unknown> = { internal_ports: ports };
     if (server.availabilityZone)
       data.placement = { ...((node.data.placement as object) ?? {}), zone: server.availabilityZone };
-    if (ports.length) data.internal_ports = ports;
     return { physicalId: serverId, data };
   } catch (e) {
-    if (ctx.signal.aborted && !serverId) throw e;
+    if (ctx.signal.aborted && !serverId && !asked && !ports.length) throw e;
     const reason = `Failed in creating server: ${(e as Error).message}`;
-    const left = await cleanUp(ctx, serverId, ports);
+    const left = await cleanUp(ctx, node, props, serverId, asked, ports);
     throw new ProfileError(reason, left);
   }
 }
 
-/** Deletes a server that failed to build and the ports made for it; returns the server id if it stays. */
-async function cleanUp(ctx: ProfileContext, serverId: string | null, ports: InternalPort[]): Promise<string | null> {
+/**
+ * Deletes a server that failed to build and the ports made for it; returns the server id if it
+ * stays. When Nova's answer to the create was lost (`asked` without an id), the server may exist
+ * all the same: it is looked for by its tags.
+ */
+async function cleanUp(
+  ctx: ProfileContext,
+  node: ProfileNode,
+  props: NovaServerProps,
+  serverId: string | null,
+  asked: boolean,
+  ports: InternalPort[],
+): Promise<string | null> {
   // Clean-up must happen even when the action was cancelled, so it does not use ctx.signal.
+  const unaborted = { ...ctx, signal: new AbortController().signal };
   const wait = { ...ctx.waitOptions(NOVA_TIMEOUT_MS), signal: undefined };
+  let servers = serverId ? [serverId] : [];
+  if (!serverId && asked) {
+    servers = await findServers(unaborted, node, props).catch((e: unknown) => {
+      ctx.log.warn({ node: node.id, err: (e as Error).message }, 'could not look for a server whose create failed');
+      return [];
+    });
+  }
   let left: string | null = null;
-  if (serverId) {
+  for (const id of servers) {
     try {
-      await ctx.cloud.compute.deleteServer(serverId);
-      await ctx.cloud.compute.waitForServerGone(serverId, wait);
+      await ctx.cloud.compute.deleteServer(id);
+      await ctx.cloud.compute.waitForServerGone(id, wait);
     } catch (e) {
-      ctx.log.warn({ server: serverId, err: (e as Error).message }, 'could not delete a server that failed to build');
-      left = serverId;
+      ctx.log.warn({ server: id, err: (e as Error).message }, 'could not delete a server that failed to build');
+      left ??= id;
     }
   }
-  await releasePorts({ ...ctx, signal: new AbortController().signal }, ports);
+  // The ports stay with a server that stays, so that deleting the node later removes both.
+  if (!left) {
+    const release = await portsToRelease(unaborted, node, props, ports).catch((e: unknown) => {
+      ctx.log.warn({ node: node.id, err: (e as Error).message }, 'could not look for ports a failed create made');
+      return ports;
+    });
+    await releasePorts(unaborted, node, release);
+  }
   return left;
 }
 

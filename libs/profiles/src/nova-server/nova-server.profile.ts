@@ -19,7 +19,7 @@ export const novaServerProfile = defineProfileType<NovaServerProps>({
   validateInCloud: (ctx, props) => validateServerSpec(ctx.cloud, props, ctx.signal),
   create: createServer,
   findCreated: findServers,
-  delete: (ctx, node, _props, o) => deleteServer(ctx, node, o),
+  delete: deleteServer,
   update: updateServer,
   check: (ctx, node) => checkServer(ctx, node),
   details: (ctx, node) => serverDetails(ctx, node),
@@ -44,7 +44,7 @@ export const novaServerProfile = defineProfileType<NovaServerProps>({
     }
     // RECREATE, and REBOOT/REBUILD of a node whose server is gone: a new server in its place.
     try {
-      await deleteServer(ctx, node, { force: Boolean(req.params.fence_compute) });
+      await deleteServer(ctx, node, props, { force: Boolean(req.params.fence_compute) });
     } catch (e) {
       if (!req.forceRecreate)
         throw new ProfileError(`Failed in recovering node: ${(e as Error).message}`, node.physicalId);

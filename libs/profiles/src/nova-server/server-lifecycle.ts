@@ -1,15 +1,25 @@
 import type { CheckResult, DeleteOptions, ProfileContext, ProfileNode } from '../profile-type';
-import { NOVA_TIMEOUT_MS, releasePorts, type InternalPort } from './create-server';
+import { NOVA_TIMEOUT_MS, portsToRelease, releasePorts, type InternalPort } from './create-server';
+import type { NovaServerProps } from './nova-server.properties';
 
 const portsOf = (node: ProfileNode): InternalPort[] => (node.data.internal_ports as InternalPort[] | undefined) ?? [];
 
-/** Deletes the node's server, waits until Nova has let it go, then deletes the ports made for it. */
-export async function deleteServer(ctx: ProfileContext, node: ProfileNode, o: DeleteOptions = {}): Promise<void> {
+/**
+ * Deletes the node's server, waits until Nova has let it go, then deletes the ports made for it:
+ * those the node recorded, and those tagged with its id that no server uses any more (a create
+ * whose record was never written made them).
+ */
+export async function deleteServer(
+  ctx: ProfileContext,
+  node: ProfileNode,
+  props: NovaServerProps,
+  o: DeleteOptions = {},
+): Promise<void> {
   if (node.physicalId) {
     await ctx.cloud.compute.deleteServer(node.physicalId, { force: o.force }, ctx.signal);
     await ctx.cloud.compute.waitForServerGone(node.physicalId, ctx.waitOptions(NOVA_TIMEOUT_MS));
   }
-  const left = await releasePorts(ctx, portsOf(node));
+  const left = await releasePorts(ctx, node, await portsToRelease(ctx, node, props, portsOf(node)));
   if (left.length) throw new Error(`Failed in deleting ports ${left.join(', ')} of server ${node.physicalId}`);
 }
 

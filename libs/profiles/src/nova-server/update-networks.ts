@@ -167,7 +167,7 @@ export async function updateNetworks(
     claimed.add(portId);
     if (plugged.some((i) => i.portId === portId)) await unplug(ctx, serverId, portId);
     const made = internal.filter((p) => p.id === portId);
-    if (made.length && (await releasePorts(ctx, made)).length) {
+    if (made.length && (await releasePorts(ctx, node, made)).length) {
       throw new ProfileError(`Failed in deleting port ${portId} unplugged from server ${serverId}.`);
     }
     internal = internal.filter((p) => p.id !== portId);
@@ -181,14 +181,14 @@ export async function updateNetworks(
         const req = 'port' in n ? { portId: n.port } : { netId: n.uuid, fixedIp: n.fixed_ip };
         attached.push((await compute.attachInterface(serverId, req, ctx.signal)).portId);
       }
-      await attachFloatingIps(ctx, plan.add, made);
+      await attachFloatingIps(ctx, node, made);
     } catch (e) {
       // Undo this step only: what was unplugged above stays unplugged, as the new spec wants.
       const undo = { ...ctx, signal: new AbortController().signal };
       for (const portId of attached) {
         await compute.detachInterface(serverId, portId).catch(() => undefined);
       }
-      await releasePorts(undo, made);
+      await releasePorts(undo, node, made);
       throw e;
     }
     internal = [...internal, ...made];

@@ -14,9 +14,12 @@ import { clusterToJoin } from './cluster-to-join';
 import { brokeOff, failureReason } from './failure-reason';
 
 /**
- * Makes the node's cloud resource. A retried create (its engine died mid-way) first looks for
- * what the earlier attempt made, by the node id it tagged the resource with, and adopts it: a
- * crash never leaves a resource without a node, nor makes a second one.
+ * Makes the node's cloud resource, and writes its id on the node as soon as the cloud answers
+ * (before waiting for it to be ready), so a crash or a failed result write leaves a node that
+ * knows its resource. A retried create (its engine died mid-way, or its result was never
+ * written) takes the resource the node records, else the one an earlier attempt tagged with the
+ * node's id, and deletes any other so tagged: a crash never leaves a resource without a node, nor
+ * a node with two.
  *
  * A user's create into a cluster (not one a cluster action derived) makes the cluster one node
  * bigger. The node joins here, holding a share of the cluster lock, and only if the new size fits
@@ -73,17 +76,24 @@ export class NodeCreateHandler implements NodeActionHandler<'NODE_CREATE'> {
       node.data = { ...node.data, placement: { ...(node.data.placement ?? {}), ...chosen.placement } };
     const profile = await this.profiles.load(node.profileId);
     await markNode(this.nodes, action, node, 'CREATING', 'Creation in progress');
-    const pctx = this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log, ctx.node);
+    const pctx = this.contexts.forCreate(profile, ctx.signal, ctx.deadline, ctx.log, node, {
+      actionId: action.id,
+      engineId: ctx.engineId,
+    });
     let pnode = toProfileNode(node);
     try {
-      if (!pnode.physicalId && action.retries > 0) {
-        const [adopt, ...extra] = await profile.type.findCreated(pctx, pnode, profile.properties);
-        for (const id of extra) {
+      if (action.retries > 0) {
+        const found = await profile.type.findCreated(pctx, pnode, profile.properties);
+        const keep = pnode.physicalId ?? found[0] ?? null;
+        for (const id of found.filter((f) => f !== keep)) {
+          ctx.log.warn({ physicalId: id, kept: keep }, 'deleting a second resource an earlier attempt made');
           await profile.type.delete(pctx, { ...pnode, physicalId: id, data: {} }, profile.properties);
         }
-        if (adopt) {
-          ctx.log.info({ physicalId: adopt }, 'adopting the resource an earlier attempt made');
-          pnode = { ...pnode, physicalId: adopt };
+        // Nothing to take over: what an attempt made before its resource (ports) goes.
+        if (!keep) await profile.type.delete(pctx, pnode, profile.properties);
+        else if (keep !== pnode.physicalId) {
+          ctx.log.info({ physicalId: keep }, 'adopting the resource an earlier attempt made');
+          pnode = { ...pnode, physicalId: keep };
         }
       }
       const made = await profile.type.create(pctx, pnode, profile.properties);

@@ -14,7 +14,9 @@ import { brokeOff, failureReason } from './failure-reason';
 
 /**
  * Removes the node's cloud resource, then the node. When the resource cannot be removed the node
- * stays, in ERROR, still pointing at it, so nothing in the cloud is forgotten.
+ * stays, in ERROR, still pointing at it, so nothing in the cloud is forgotten. A node without a
+ * physical id may still have one (its create's writes were lost): the cloud is searched by the
+ * node's tags, and whatever carries them goes.
  *
  * A user's delete of a member (not one a cluster action derived) first checks that the cluster
  * may shrink by one; once the node is gone desired_capacity follows (unless a deletion policy
@@ -60,8 +62,15 @@ export class NodeDeleteHandler implements NodeActionHandler<'NODE_DELETE'> {
     const profile = await this.profiles.load(node.profileId);
     await markNode(this.nodes, action, node, 'DELETING', 'Deletion in progress');
     const pctx = this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log, ctx.node);
+    const pnode = toProfileNode(node);
+    const o = { force: action.inputs.force === true };
     try {
-      await profile.type.delete(pctx, toProfileNode(node), profile.properties, { force: action.inputs.force === true });
+      const found = pnode.physicalId ? [] : await profile.type.findCreated(pctx, pnode, profile.properties);
+      for (const id of found) {
+        ctx.log.warn({ physicalId: id }, 'deleting a resource the node never recorded, found by its tags');
+        await profile.type.delete(pctx, { ...pnode, physicalId: id }, profile.properties, o);
+      }
+      if (!found.length) await profile.type.delete(pctx, pnode, profile.properties, o);
     } catch (e) {
       const reason = `Failed in deleting node: ${failureReason(e, ctx)}`;
       return brokeOff(ctx, reason, async (em) => [

@@ -32,7 +32,11 @@ export class NodeRecoverHandler implements NodeActionHandler<'NODE_RECOVER'> {
       return ActionResult.error(`Node recover failed: the node has no cloud resource to ${operation.toLowerCase()}.`);
     }
     const profile = await this.profiles.load(node.profileId);
-    const pctx = this.contexts.for(profile, ctx.signal, ctx.deadline, ctx.log, ctx.node);
+    // A RECREATE's new resource is written on the node as soon as the cloud answers.
+    const pctx = this.contexts.forCreate(profile, ctx.signal, ctx.deadline, ctx.log, node, {
+      actionId: action.id,
+      engineId: ctx.engineId,
+    });
     const pnode = toProfileNode(node);
 
     if (inputs.check) {
