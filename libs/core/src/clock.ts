@@ -18,3 +18,9 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+
+/**
+ * The longest action timeout, in seconds (about 24.8 days): Node's timers hold at most 2^31-1 ms
+ * and fire at once beyond that, so a longer timeout would end every action at its start.
+ */
+export const MAX_ACTION_TIMEOUT_S = Math.floor(0x7fffffff / 1000);

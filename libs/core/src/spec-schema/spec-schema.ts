@@ -7,6 +7,8 @@
  * "3" given for an Integer becomes 3, "yes" for a Boolean becomes true. Where Senlin is lax by
  * accident (a string passing as a List, 1.5 truncated to an Integer) Grove refuses.
  */
+import { boolFromString } from '../senlin-bool/senlin-bool';
+
 export type SchemaType = 'String' | 'Integer' | 'Number' | 'Boolean' | 'Map' | 'List';
 
 export interface PropSchema {
@@ -70,9 +72,6 @@ export function pyStr(v: unknown): string {
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const BOOL_TRUE = ['1', 't', 'true', 'on', 'y', 'yes'];
-const BOOL_FALSE = ['0', 'f', 'false', 'off', 'n', 'no'];
 
 const join = (path: string, key: string | number) =>
   typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key;
@@ -138,10 +137,8 @@ function coerce(schema: PropSchema, value: unknown, path: string): unknown {
       return n;
     }
     case 'Boolean': {
-      if (typeof value === 'boolean') return value;
-      const s = String(value).toLowerCase();
-      if (BOOL_TRUE.includes(s)) return true;
-      if (BOOL_FALSE.includes(s)) return false;
+      const b = boolFromString(value);
+      if (b !== undefined) return b;
       throw valueError(path, `The value '${pyStr(value)}' is not a valid Boolean`);
     }
     case 'Map': {
