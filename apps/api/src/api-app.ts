@@ -5,7 +5,7 @@ import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { nestLogger } from '@grove/core';
 import { ApiAppModule, type ApiModuleOptions } from './api-app.module';
 import { useJsonBodies } from './http/body-parser';
-import { useInputGuard } from './http/input-guard';
+import { answerParserErrors, useInputGuard } from './http/input-guard';
 
 /** The Nest application of the api, configured but not listening yet. */
 export async function createApiApp(o: ApiModuleOptions): Promise<INestApplication> {
@@ -23,5 +23,6 @@ export async function createApiApp(o: ApiModuleOptions): Promise<INestApplicatio
   });
   useJsonBodies(app, o.config.MAX_JSON_BODY_BYTES);
   useInputGuard(app);
+  answerParserErrors(app);
   return app;
 }

@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { newId } from '@grove/core';
@@ -101,5 +103,30 @@ export function useInputGuard(app: INestApplication): void {
     if (body)
       return refuse(`The request body has ${NOT_STORABLE} in ${body.at ? `'${quoteBounded(body.at)}'` : 'it'}.`);
     next();
+  });
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Express sees them (headers over 16 KiB, a malformed
+ * request line) get Senlin's fault body too, instead of Node's bare status line.
+ */
+export function answerParserErrors(app: INestApplication): void {
+  const server = app.getHttpServer() as Server;
+  server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
+    if (!socket.writable) return socket.destroy();
+    const [status, type, reason, message] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [
+            431,
+            'HTTPRequestHeaderFieldsTooLarge',
+            'Request Header Fields Too Large',
+            'The request headers are too large.',
+          ]
+        : [400, 'HTTPBadRequest', 'Bad Request', 'The request is not valid HTTP.'];
+    const body = JSON.stringify(faultBody(status, type, message));
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
 }
