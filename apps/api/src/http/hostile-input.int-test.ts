@@ -303,3 +303,67 @@ describe('booleans, as Senlin reads them', () => {
     );
   });
 });
+
+describe('profile specs the cloud check chokes on', () => {
+  const create = (properties: Record<string, unknown>) =>
+    h.http('POST', '/v1/profiles', {
+      project: freshProject(),
+      body: { profile: { name: 'p', spec: { type: 'os.nova.server', version: '1.0', properties } } },
+    });
+
+  it('refuses an empty flavor as a flavor that does not exist', async () => {
+    await expectRefused(
+      () => create({ flavor: '', image: 'cirros-0.6.2-x86_64-disk' }),
+      "Failed in creating profile p: The specified flavor '' could not be found.",
+    );
+  });
+
+  it.each(['image', 'flavor', 'key_name'])(
+    'refuses a 100 KB %s as not found, quoting 80 characters of it',
+    async (prop) => {
+      const props: Record<string, unknown> = {
+        flavor: 'm1.tiny',
+        image: 'cirros-0.6.2-x86_64-disk',
+        [prop]: 'x'.repeat(100_000),
+      };
+      const a = await expectRefused(
+        () => create(props),
+        `Failed in creating profile p: The specified ${prop} '${'x'.repeat(80)}…' could not be found.`,
+      );
+      expect((a.body as { error: { type: string } }).error.type).toBe('InvalidSpec');
+    },
+  );
+
+  it('refuses a 100 KB network name the same way', async () => {
+    await expectRefused(
+      () =>
+        create({ flavor: 'm1.tiny', image: 'cirros-0.6.2-x86_64-disk', networks: [{ network: 'n'.repeat(100_000) }] }),
+      /^Failed in creating profile p: The specified network 'n{80}…' could not be found\.$/,
+    );
+  });
+
+  it('refuses a policy whose 100 KB subnet the cloud will not look up, without quoting it', async () => {
+    const spec = {
+      type: 'senlin.policy.loadbalance',
+      version: '1.1',
+      properties: { pool: { subnet: 's'.repeat(100_000) }, vip: { subnet: 's'.repeat(100_000) } },
+    };
+    const a = await expectRefused(
+      () => h.http('POST', '/v1/policies', { project: freshProject(), body: { policy: { name: 'p', spec } } }),
+      /^The policy spec has a value the cloud refuses: /,
+    );
+    expect(JSON.stringify(a.body).length).toBeLessThan(1000);
+  });
+
+  it('refuses a heat template_url of 100 KB without quoting it whole', async () => {
+    const spec = {
+      type: 'os.heat.stack',
+      version: '1.0',
+      properties: { template_url: `http://127.0.0.1:1/${'a'.repeat(100_000)}` },
+    };
+    const a = await expectRefused(() =>
+      h.http('POST', '/v1/profiles', { project: freshProject(), body: { profile: { name: 'p', spec } } }),
+    );
+    expect(JSON.stringify(a.body).length).toBeLessThan(3000);
+  });
+});

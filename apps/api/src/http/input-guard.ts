@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { newId } from '@grove/core';
+import { newId, quoteBounded } from '@grove/core';
 import { faultBody } from './senlin-error.filter';
 
 /**
@@ -11,9 +11,6 @@ import { faultBody } from './senlin-error.filter';
  * metadata a client sends comes near this.
  */
 export const MAX_JSON_DEPTH = 100;
-
-/** How much of a client's text an error message quotes back. */
-const QUOTE_MAX = 80;
 
 /**
  * Text Postgres cannot store: a NUL character, or a UTF-16 surrogate without its pair (both come
@@ -24,12 +21,6 @@ export function storableText(s: string): boolean {
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** `s` as an error message may quote it: cut short, with its NULs and lone surrogates made visible. */
-export function quoteBounded(s: string, max = QUOTE_MAX): string {
-  const shown = s.length > max ? `${s.slice(0, max)}…` : s;
-  return shown.replace(/\u0000/g, '\\u0000').replace(new RegExp(LONE_SURROGATE, 'g'), '\ufffd');
-}
 
 type BodyProblem = { kind: 'depth' } | { kind: 'text'; at: string };
 

@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { GroveError, newId, ROOT_LOGGER, type Logger } from '@grove/core';
+import { GroveError, newId, quoteBounded, ROOT_LOGGER, type Logger } from '@grove/core';
 
 /** WebOb's title and explanation for each status, which Senlin's fault body carries. */
 const WEBOB: Record<number, [string, string]> = {
@@ -32,10 +32,18 @@ const WEBOB: Record<number, [string, string]> = {
   503: ['Service Unavailable', 'The server is currently unavailable. Please try again at a later time.'],
 };
 
+/** The longest message a fault carries: whatever an error quotes, a huge input never comes back whole. */
+const MESSAGE_MAX = 2000;
+
 /** Senlin's fault body: `{code, title, explanation, error: {code, message, type}}`. */
 export function faultBody(status: number, type: string, message: string) {
   const [title, explanation] = WEBOB[status] ?? WEBOB[500];
-  return { code: status, error: { code: status, message, type }, explanation, title };
+  return {
+    code: status,
+    error: { code: status, message: quoteBounded(message, MESSAGE_MAX), type },
+    explanation,
+    title,
+  };
 }
 
 /**
