@@ -101,6 +101,22 @@ export class ApiConfig extends CommonConfig {
   @Max(100_000)
   MAX_LIST_LIMIT = 1000;
 
+  /** Events older than this many days are deleted by a periodic purge; 0 keeps them forever. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  EVENT_RETENTION_DAYS = 30;
+
+  /** How often the api purges events older than EVENT_RETENTION_DAYS. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(10)
+  @Max(86_400)
+  EVENT_PURGE_INTERVAL_S = 3600;
+
   /** GET /v1/services reports a service `down` when its heartbeat is older than this (Senlin's service_down_time). */
   @Expose()
   @ToNumber()
