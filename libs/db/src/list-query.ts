@@ -64,7 +64,14 @@ export async function listPage<T extends ObjectLiteral>(
   for (const o of sort)
     if (!l.sortable.includes(o.column)) throw new Error(`'${o.column}' is not sortable on ${l.table}`);
   sort.push({ column: 'id', dir: 'asc' });
-  const order = sort.map((o) => `t.${o.column} ${o.dir === 'desc' ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`);
+  // A column that cannot be null sorts by its plain direction, which its indexes serve (a btree
+  // index keeps nulls last ascending, so `ASC NULLS FIRST` would sort every matching row instead).
+  const meta = ds.getMetadata(target);
+  const nullable = (column: string) => meta.findColumnWithDatabaseName(column)?.isNullable ?? true;
+  const order = sort.map(
+    (o) =>
+      `t.${o.column} ${o.dir === 'desc' ? 'DESC' : 'ASC'}${nullable(o.column) ? (o.dir === 'desc' ? ' NULLS LAST' : ' NULLS FIRST') : ''}`,
+  );
   const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
   let from = `${l.table} t`;
   const pageConds = [...conds];

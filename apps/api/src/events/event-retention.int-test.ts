@@ -13,7 +13,8 @@ describe('event retention', () => {
     const recent = await make.event(h.grove.dataSource, { project, timestamp: new Date(Date.now() - 6 * DAY) });
     const now = await make.event(h.grove.dataSource, { project });
 
-    expect(await h.grove.app.get(EventRetention).purge()).toBeGreaterThanOrEqual(2);
+    // The purge at start may still be running and take some of them: count what is left instead.
+    await h.grove.app.get(EventRetention).purge();
 
     const listed = await h.http<{ events: { id: string }[] }>('GET', '/v1/events', { project });
     expect(listed.body.events.map((e) => e.id).sort()).toEqual([recent.id, now.id].sort());

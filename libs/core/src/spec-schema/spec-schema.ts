@@ -71,6 +71,9 @@ export function pyStr(v: unknown): string {
   return String(v);
 }
 
+/** The largest integer a spec may give: Postgres's `int`, which a health policy's interval is stored in. */
+const INT_MAX = 2_147_483_647;
+
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const join = (path: string, key: string | number) =>
@@ -128,6 +131,9 @@ function coerce(schema: PropSchema, value: unknown, path: string): unknown {
       const n = typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value) ? Number(value) : value;
       if (typeof n !== 'number' || !Number.isInteger(n))
         throw valueError(path, `The value '${pyStr(value)}' is not a valid Integer`);
+      // Python's ints have no end; Grove's columns and timers do (an interval, a timeout in seconds).
+      if (Math.abs(n) > INT_MAX)
+        throw valueError(path, `The value '${pyStr(value)}' is out of range: at most ${INT_MAX} in magnitude`);
       return n;
     }
     case 'Number': {
