@@ -371,6 +371,9 @@ async function main() {
     SIMULATOR_SEED_FILE: simulatorSeed(),
     GROVE_DATA_DIR: join(run, 'grove'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    // The plugin's functional health test asks for a 10 s interval; Senlin's gate lowers its
+    // health_check_interval_min (default 60) the same way.
+    HEALTH_CHECK_INTERVAL_MIN_S: '10',
   });
   const grove = startProcess(
     'Grove',

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ApiConfig, createRootLogger, loadConfigOrExit, logReady, onShutdown } from '@grove/core';
+import { ApiConfig, createRootLogger, loadConfigOrExit, logReady, onShutdown, sessionTimeoutsOf } from '@grove/core';
 import { openDataSource } from '@grove/db';
 import { expiresMs } from '@grove/rpc';
 import { createBus } from '@grove/rpc';
@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   const ds = await openDataSource({
     url: cfg.DATABASE_URL!,
     poolSize: cfg.DATABASE_POOL_SIZE,
+    sessionTimeouts: sessionTimeoutsOf(cfg),
     applicationName: 'grove-api',
   });
   const bus = createBus({

@@ -2,7 +2,16 @@ import 'reflect-metadata';
 import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
-import { createRootLogger, HealthConfig, loadConfigOrExit, logReady, nestLogger, newId, onShutdown } from '@grove/core';
+import {
+  createRootLogger,
+  HealthConfig,
+  loadConfigOrExit,
+  logReady,
+  nestLogger,
+  newId,
+  onShutdown,
+  sessionTimeoutsOf,
+} from '@grove/core';
 import { openDataSource } from '@grove/db';
 import { expiresMs } from '@grove/rpc';
 import { BusServer, createBus } from '@grove/rpc';
@@ -15,6 +24,7 @@ async function main(): Promise<void> {
   const ds = await openDataSource({
     url: cfg.DATABASE_URL!,
     poolSize: cfg.DATABASE_POOL_SIZE,
+    sessionTimeouts: sessionTimeoutsOf(cfg),
     applicationName: 'grove-health-manager',
   });
   const bus = createBus({

@@ -24,3 +24,17 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
  * and fire at once beyond that, so a longer timeout would end every action at its start.
  */
 export const MAX_ACTION_TIMEOUT_S = Math.floor(0x7fffffff / 1000);
+
+/**
+ * `p`, or the abort of `signal` if that comes first: how one caller stops waiting on work that it
+ * shares with others (a token request), without cancelling it for them.
+ */
+export function untilAborted<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -35,10 +35,29 @@ export interface DataSourceOptions {
   /** Name shown in pg_stat_activity, so an operator can tell the processes apart. */
   applicationName?: string;
   migrations?: (new () => MigrationInterface)[];
+  sessionTimeouts?: Partial<SessionTimeouts>;
 }
+
+/**
+ * Bounds on every Grove session, so one frozen process (paused with a transaction open, or a
+ * statement stuck behind a lock) stalls only its own work: Postgres ends its transaction, and
+ * whoever waited on its row locks goes on.
+ */
+export interface SessionTimeouts {
+  statementMs: number;
+  lockMs: number;
+  idleInTransactionMs: number;
+}
+
+export const DEFAULT_SESSION_TIMEOUTS: SessionTimeouts = {
+  statementMs: 30_000,
+  lockMs: 10_000,
+  idleInTransactionMs: 10_000,
+};
 
 /** One DataSource per process; entities in camelCase, columns in snake_case (STYLE C6). */
 export function createDataSource(o: DataSourceOptions): DataSource {
+  const t = { ...DEFAULT_SESSION_TIMEOUTS, ...o.sessionTimeouts };
   return new DataSource({
     type: 'postgres',
     url: o.url,
@@ -55,6 +74,9 @@ export function createDataSource(o: DataSourceOptions): DataSource {
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
       keepAlive: true,
+      statement_timeout: t.statementMs,
+      lock_timeout: t.lockMs,
+      idle_in_transaction_session_timeout: t.idleInTransactionMs,
     },
   });
 }

@@ -82,13 +82,18 @@ function columnValue(type: unknown, value: unknown): unknown {
 
 /**
  * The `INSERT INTO table (columns) VALUES …` of entity rows, appending their values to `params`.
- * An unset field takes the column's default (created_at = now(), …).
+ * An unset field takes the column's default (created_at = now(), …). With `onlyIf` (an SQL
+ * condition), each primary key is written as `(SELECT $n WHERE onlyIf)`: when the condition is
+ * false the key is NULL and the whole statement fails with a not-null violation (23502), so a
+ * statement that also writes other rows writes nothing (VALUES cannot take a WHERE, and INSERT …
+ * SELECT would lose the column defaults).
  */
 export function insertStatement<T extends ObjectLiteral>(
   ds: DataSource,
   target: EntityTarget<T>,
   rows: readonly T[],
   params: unknown[],
+  o: { onlyIf?: string } = {},
 ): string {
   const meta = ds.getMetadata(target);
   const names = meta.columns.map((c) => `"${c.databaseName}"`).join(', ');
@@ -97,7 +102,8 @@ export function insertStatement<T extends ObjectLiteral>(
       const v = (row as Record<string, unknown>)[c.propertyName];
       if (v === undefined) return 'DEFAULT';
       params.push(columnValue(c.type, v));
-      return `$${params.length}`;
+      const slot = `$${params.length}`;
+      return o.onlyIf && c.isPrimary ? `(SELECT ${slot}::${ds.driver.normalizeType(c)} WHERE ${o.onlyIf})` : slot;
     });
     return `(${slots.join(', ')})`;
   });

@@ -42,6 +42,8 @@ export interface CloudConnectorOptions {
   pollMaxMs: number;
   /** How long a load-balancer change refused while another runs waits for the load balancer; default 300 s. */
   lbBusyTimeoutMs?: number;
+  /** Called before every request that may change something (JsonHttpOptions.beforeChange). */
+  beforeChange?: () => void;
 }
 
 /**
@@ -72,6 +74,7 @@ export class CloudConnector {
       maxConnections: this.o.maxConnections,
       insecure: this.o.credentials.insecure,
       dispatcher: this.agent,
+      beforeChange: this.o.beforeChange,
     });
   }
 

@@ -1,8 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { registerFleetGauges, ROOT_LOGGER, sleep, type Logger } from '@grove/core';
 import { CloudConnector } from '@grove/drivers';
-import { ActionRepository, ServiceHeartbeat, ServiceRepository } from '@grove/db';
+import { ActionRepository, ServiceRepository } from '@grove/db';
 import type { BusBackend } from '@grove/rpc';
+import { EngineLease } from './engine-lease';
 import { ENGINE_BUS, ENGINE_OPTIONS, type EngineOptions } from './engine-options';
 import { NotificationPublisher } from './events/notification-publisher';
 import { ActionRunner } from './runner/action-runner';
@@ -16,8 +17,6 @@ const DRAIN_MS = 10_000;
  */
 @Injectable()
 export class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly heartbeat: ServiceHeartbeat;
-
   constructor(
     @Inject(ENGINE_OPTIONS) private readonly o: EngineOptions,
     @Inject(ROOT_LOGGER) private readonly log: Logger,
@@ -27,18 +26,11 @@ export class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShu
     private readonly runner: ActionRunner,
     private readonly cloud: CloudConnector,
     private readonly notifications: NotificationPublisher,
-  ) {
-    this.heartbeat = new ServiceHeartbeat(
-      this.services,
-      { id: o.engineId, host: o.host, binary: 'grove-engine', topic: 'engine' },
-      o.config.HEARTBEAT_INTERVAL_S,
-      log,
-      () => this.runner.abandonAll(),
-    );
-  }
+    private readonly lease: EngineLease,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.heartbeat.start();
+    await this.lease.heartbeat.start();
     const deadAfter = this.o.config.SERVICE_DEAD_AFTER_S;
     registerFleetGauges({
       queueDepth: () => this.bus.workQueueDepth('engine'),
@@ -67,7 +59,7 @@ export class EngineLifecycle implements OnApplicationBootstrap, OnApplicationShu
     // What we have not published stays in the outbox for the other engines (or our next start).
     await this.notifications.stop();
     // Without our row, the scan of every other engine sees what we leave as a dead engine's work.
-    await this.heartbeat.stop();
+    await this.lease.heartbeat.stop();
     await this.cloud.close();
   }
 }

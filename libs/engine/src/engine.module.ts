@@ -7,6 +7,7 @@ import { ProfileRegistry } from '@grove/profiles';
 import { EngineClient, type BusBackend } from '@grove/rpc';
 import { ACTION_HANDLERS, ACTION_HELPERS } from './actions/handlers';
 import { Scanner } from './dispatcher/scanner';
+import { EngineLease } from './engine-lease';
 import { EngineLifecycle } from './engine-lifecycle';
 import { HOOK_QUEUES, LifecycleHooks } from './events/lifecycle-hooks';
 import { NotificationPublisher } from './events/notification-publisher';
@@ -71,9 +72,11 @@ export class EngineModule {
               o.logger.warn({ err: e, pattern }, 'could not publish; the scan will retry'),
           }),
         },
+        EngineLease,
         {
           provide: CloudConnector,
-          useFactory: () =>
+          inject: [EngineLease],
+          useFactory: (lease: EngineLease) =>
             new CloudConnector({
               credentials: {
                 authUrl: c.CLOUD_AUTH_URL!,
@@ -90,6 +93,8 @@ export class EngineModule {
               maxConnections: c.CLOUD_MAX_CONNECTIONS,
               pollMinMs: c.CLOUD_POLL_MIN_MS,
               pollMaxMs: c.CLOUD_POLL_MAX_MS,
+              // No change reaches the cloud from an engine others may already take for dead.
+              beforeChange: () => lease.assertFresh(),
             }),
         },
         { provide: ProfileRegistry, useValue: new ProfileRegistry() },

@@ -26,7 +26,7 @@ export class HealthLifecycle implements OnApplicationBootstrap, OnApplicationShu
     this.heartbeat = new ServiceHeartbeat(
       services,
       { id: o.serviceId, host: o.host, binary: 'grove-health-manager', topic: 'health-manager' },
-      o.config.HEARTBEAT_INTERVAL_S,
+      { intervalS: o.config.HEARTBEAT_INTERVAL_S, deadAfterS: o.config.SERVICE_DEAD_AFTER_S },
       log,
     );
   }

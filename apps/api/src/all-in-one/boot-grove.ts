@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { ApiConfig, EngineConfig, HealthConfig, loadConfig, newId, type Logger } from '@grove/core';
+import { ApiConfig, EngineConfig, HealthConfig, loadConfig, newId, sessionTimeoutsOf, type Logger } from '@grove/core';
 import { migrate, openDataSource } from '@grove/db';
 import { EngineModule } from '@grove/engine';
 import { HealthModule } from '@grove/health';
@@ -33,6 +33,7 @@ export async function bootGrove(
   const dataSource = await openDataSource({
     url: api.DATABASE_URL!,
     poolSize: engine.DATABASE_POOL_SIZE,
+    sessionTimeouts: sessionTimeoutsOf(engine),
     applicationName: 'grove',
   });
   if (o.migrate) {

@@ -186,8 +186,37 @@ describe('cancelling a scale-out while its servers build', () => {
       [stopped.map((n) => n.id)],
     )) as { status: string }[];
     expect(children.map((c) => c.status)).toEqual(['CANCELLED', 'CANCELLED']);
+    // The cluster was held until the children had stopped: the parent ended after them.
+    const [times] = (await h.grove.dataSource.query(
+      `SELECT (SELECT end_time FROM action WHERE id = $1) AS parent,
+              (SELECT max(end_time) FROM action WHERE action = 'NODE_CREATE' AND target = ANY($2::uuid[])) AS children`,
+      [id, stopped.map((n) => n.id)],
+    )) as { parent: Date; children: Date }[];
+    expect(times.parent.getTime()).toBeGreaterThanOrEqual(times.children.getTime());
+  });
+
+  it('stops a running node action whose cancel was recorded but never broadcast (lost in a reconnect)', async () => {
+    const project = (await world({ desired: 0 })).project;
+    h.sim.admin.updateConfig({ build_time_ms: 30_000 });
+    const made = await h.http<{ node: { id: string } }>('POST', '/v1/nodes', {
+      project,
+      body: { node: { name: 'slow', profile_id: 'web' } },
+    });
+    const id = actionOf(made);
+    for (let i = 0; (await nodeStatus(project, made.body.node.id)) !== 'CREATING'; i++) {
+      if (i > 400) throw new Error('the node never started creating');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // What PATCH /v1/actions writes, without the broadcast that would stop it at once.
+    await h.grove.dataSource.query(`UPDATE action SET control = 'CANCEL' WHERE id = $1`, [id]);
+    const action = await h.waitForAction(id, { project, timeoutMs: 15_000 });
+    expect(action.status).toBe('CANCELLED');
   });
 });
+
+async function nodeStatus(project: string, nodeId: string): Promise<string> {
+  return (await h.http<{ node: { status: string } }>('GET', `/v1/nodes/${nodeId}`, { project })).body.node.status;
+}
 
 describe('a scale-out that outlives the cluster timeout', () => {
   afterEach(() => h.sim.admin.updateConfig({ build_time_ms: 0 }));

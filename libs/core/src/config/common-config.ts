@@ -1,7 +1,22 @@
 import { Expose } from 'class-transformer';
-import { IsDefined, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsDefined, IsInt, IsOptional, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { EmptyAsUnset, ToNumber } from './load-config';
 import { LoggingConfig } from './logging-config';
+
+/**
+ * SERVICE_DEAD_AFTER_S must leave room for two missed heartbeats: a process stops its own work
+ * once its last heartbeat is older than dead-after minus one interval, and that must come well
+ * after a single slow beat.
+ */
+const WellAboveHeartbeat = () =>
+  ValidateBy({
+    name: 'wellAboveHeartbeat',
+    validator: {
+      validate: (v, args) => typeof v !== 'number' || v >= 3 * (args?.object as CommonConfig).HEARTBEAT_INTERVAL_S,
+      defaultMessage: (args) =>
+        `must be at least three times HEARTBEAT_INTERVAL_S (${(args?.object as CommonConfig).HEARTBEAT_INTERVAL_S}), so that a process stops its work before others may take it over`,
+    },
+  });
 
 /** Settings every Grove process reads. */
 export class CommonConfig extends LoggingConfig {
@@ -59,7 +74,35 @@ export class CommonConfig extends LoggingConfig {
   @IsInt()
   @Min(2)
   @Max(3600)
+  @WellAboveHeartbeat()
   SERVICE_DEAD_AFTER_S = 20;
+
+  /** Postgres ends any statement of Grove's that runs longer than this (statement_timeout). */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 30_000;
+
+  /** A statement of Grove's waits at most this long for a row or table lock (lock_timeout). */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DATABASE_LOCK_TIMEOUT_MS = 10_000;
+
+  /**
+   * Postgres ends a session of Grove's whose transaction sits idle this long
+   * (idle_in_transaction_session_timeout): a paused process must not hold row locks others wait on.
+   */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
 
   /** Port of the process's own /healthz, /readyz and /metrics listener (0 = any free port). The api serves them on API_PORT. */
   @Expose()
@@ -83,3 +126,10 @@ export class CommonConfig extends LoggingConfig {
   @Max(86_400)
   HEALTH_CHECK_INTERVAL_MIN_S = 60;
 }
+
+/** The session bounds of DATABASE_*_TIMEOUT_MS, as createDataSource takes them. */
+export const sessionTimeoutsOf = (c: CommonConfig) => ({
+  statementMs: c.DATABASE_STATEMENT_TIMEOUT_MS,
+  lockMs: c.DATABASE_LOCK_TIMEOUT_MS,
+  idleInTransactionMs: c.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+});

@@ -45,6 +45,8 @@ export class ActionEntity {
   @Column('uuid', { array: true, default: () => "'{}'" }) awaiting!: string[];
   /** Times the action went back to READY because a lock was busy or its engine died. */
   @Column({ type: 'int', default: 0 }) retries!: number;
+  /** Raised by every claim and takeover: the fencing token of the engine that runs it now (Claim). */
+  @Column({ type: 'int', default: 0 }) epoch!: number;
   @Column({ type: 'jsonb', default: () => "'{}'" }) inputs!: Record<string, unknown>;
   @Column({ type: 'jsonb', default: () => "'{}'" }) outputs!: Record<string, unknown>;
   @Column({ type: 'jsonb', default: () => "'{}'" }) data!: Record<string, unknown>;
@@ -85,6 +87,7 @@ export function newAction(o: NewAction): ActionEntity {
     step: null,
     awaiting: [],
     retries: 0,
+    epoch: 0,
     inputs: {},
     outputs: {},
     data: {},

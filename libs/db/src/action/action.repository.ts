@@ -24,6 +24,39 @@ export interface ActionEnd {
 
 const ACTIVE = ACTIVE_ACTION_STATUSES as readonly string[];
 
+/**
+ * Who runs an action now: the engine and the epoch of its claim. Every claim and every takeover
+ * raises the epoch, so it is a fencing token: a write that names a claim lands only while that
+ * claim holds, and an engine that was paused and taken over cannot write as the owner any more.
+ */
+export interface Claim {
+  readonly actionId: string;
+  readonly engineId: string;
+  readonly epoch: number;
+}
+
+export const claimOf = (a: Pick<ActionEntity, 'id' | 'owner' | 'epoch'>): Claim => ({
+  actionId: a.id,
+  engineId: a.owner ?? '',
+  epoch: a.epoch,
+});
+
+/** A write named a claim that no longer holds: the action was taken over, cancelled or has ended. */
+export class ClaimLost extends Error {
+  constructor(readonly claim: Claim) {
+    super(`Action ${claim.actionId} is no longer run by engine ${claim.engineId} (claim ${claim.epoch}).`);
+    this.name = 'ClaimLost';
+  }
+}
+
+/**
+ * SQL that finds the claimed row and locks it FOR SHARE until the statement's transaction ends, so
+ * a takeover (an UPDATE of that row) waits for the write, then finds its epoch raised; or the write
+ * waits for the takeover, then finds nothing. `$n` are the claim's three parameters.
+ */
+export const heldRow = (idParam: string, ownerParam: string, epochParam: string): string =>
+  `SELECT 1 FROM action WHERE id = ${idParam} AND status = 'RUNNING' AND owner = ${ownerParam} AND epoch = ${epochParam} FOR SHARE`;
+
 @Injectable()
 export class ActionRepository {
   constructor(private readonly ds: DataSource) {}
@@ -78,7 +111,8 @@ export class ActionRepository {
   async claim(id: string, engineId: string): Promise<ActionEntity | null> {
     const { rows } = await sql(
       this.ds,
-      `UPDATE action SET status = 'RUNNING', owner = $2, start_time = COALESCE(start_time, now()), updated_at = now()
+      `UPDATE action SET status = 'RUNNING', owner = $2, epoch = epoch + 1, start_time = COALESCE(start_time, now()),
+         updated_at = now()
        WHERE id = $1 AND status = 'READY' RETURNING *`,
       [id, engineId],
     );
@@ -90,54 +124,56 @@ export class ActionRepository {
    * dependency rows deleted. Returns whether it was still ours to end (force-cancelled or taken
    * over otherwise, and then nothing changes) and the parents that waited on it, to wake after commit.
    */
-  async end(
-    id: string,
-    engineId: string,
-    end: ActionEnd,
-    em: EntityManager,
-  ): Promise<{ ended: boolean; parents: string[] }> {
+  async end(claim: Claim, end: ActionEnd, em: EntityManager): Promise<{ ended: boolean; parents: string[] }> {
     const { rows } = await sql<{ ended: number; parents: string[] }>(
       em,
       `WITH ended AS (
          UPDATE action SET status = $3, status_reason = $4, outputs = COALESCE($5::jsonb, outputs),
            data = data || COALESCE($6::jsonb, '{}'::jsonb), owner = NULL, end_time = now(), updated_at = now(), awaiting = '{}'
-         WHERE id = $1 AND status = 'RUNNING' AND owner = $2 RETURNING id),
+         WHERE id = $1 AND status = 'RUNNING' AND owner = $2 AND epoch = $7 RETURNING id),
        ${releaseLocksCte('$1', 'EXISTS (SELECT 1 FROM ended)')},
        released_children AS (DELETE FROM dependency WHERE depended = $1 AND EXISTS (SELECT 1 FROM ended) RETURNING dependent)
        SELECT (SELECT count(*) FROM ended)::int AS ended,
               COALESCE((SELECT json_agg(dependent) FROM released_children), '[]') AS parents`,
-      [id, engineId, end.status, end.reason, json(end.outputs), json(end.data)],
+      [claim.actionId, claim.engineId, end.status, end.reason, json(end.outputs), json(end.data), claim.epoch],
     );
     return { ended: rows[0].ended === 1, parents: rows[0].parents };
   }
 
-  /** Puts an action this engine runs back to READY (a busy lock); false if it is no longer ours. */
-  async requeue(id: string, engineId: string, reason: string, em: EntityManager = this.ds.manager): Promise<boolean> {
-    const { count } = await sql(
+  /**
+   * Puts an action this engine runs back to READY (a busy lock, a passing database error) and
+   * releases its locks in the same statement, only while the claim holds: the locks of a run that
+   * another engine took over (same action id, later epoch) are never released by the old one.
+   */
+  async requeue(claim: Claim, reason: string, em: EntityManager = this.ds.manager): Promise<boolean> {
+    const { rows } = await sql<{ requeued: number }>(
       em,
-      `UPDATE action SET status = 'READY', owner = NULL, retries = retries + 1, status_reason = $3, updated_at = now()
-       WHERE id = $1 AND status = 'RUNNING' AND owner = $2`,
-      [id, engineId, reason],
+      `WITH requeued AS (
+         UPDATE action SET status = 'READY', owner = NULL, retries = retries + 1, status_reason = $3, updated_at = now()
+         WHERE id = $1 AND status = 'RUNNING' AND owner = $2 AND epoch = $4 RETURNING id),
+       ${releaseLocksCte('$1', 'EXISTS (SELECT 1 FROM requeued)')}
+       SELECT (SELECT count(*) FROM requeued)::int AS requeued`,
+      [claim.actionId, claim.engineId, reason, claim.epoch],
     );
-    return count === 1;
+    return rows[0].requeued === 1;
+  }
+
+  /** Throws ClaimLost unless the claim still holds; run first in a transaction, it fences the rest (heldRow). */
+  async assertHeld(claim: Claim, em: EntityManager): Promise<void> {
+    const { rows } = await sql(em, heldRow('$1', '$2', '$3'), [claim.actionId, claim.engineId, claim.epoch]);
+    if (!rows.length) throw new ClaimLost(claim);
   }
 
   /**
    * Parks an action this engine runs until the children of `step` end. It leaves the engine
    * (owner cleared), so a parent never holds an execution slot while it waits.
    */
-  async park(
-    id: string,
-    engineId: string,
-    step: string,
-    awaiting: readonly string[],
-    em: EntityManager,
-  ): Promise<boolean> {
+  async park(claim: Claim, step: string, awaiting: readonly string[], em: EntityManager): Promise<boolean> {
     const { count } = await sql(
       em,
       `UPDATE action SET status = 'WAITING', owner = NULL, step = $3, awaiting = $4::uuid[], updated_at = now()
-       WHERE id = $1 AND status = 'RUNNING' AND owner = $2`,
-      [id, engineId, step, awaiting],
+       WHERE id = $1 AND status = 'RUNNING' AND owner = $2 AND epoch = $5`,
+      [claim.actionId, claim.engineId, step, awaiting, claim.epoch],
     );
     return count === 1;
   }
@@ -288,6 +324,16 @@ export class ActionRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Those of `ids` whose cancel has been asked for (control CANCEL). */
+  async cancelRequested(ids: readonly string[]): Promise<string[]> {
+    const { rows } = await sql<{ id: string }>(
+      this.ds,
+      `SELECT id FROM action WHERE id = ANY($1::uuid[]) AND control = 'CANCEL'`,
+      [ids],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Asks unfinished actions to stop: READY ones end CANCELLED when claimed, running ones at their next step. */
   async signalCancel(ids: readonly string[], em: EntityManager = this.ds.manager): Promise<string[]> {
     const { rows } = await sql<{ id: string }>(
@@ -325,13 +371,22 @@ export class ActionRepository {
     return { cancelled, parents: [...new Set(deps.map((d) => d.dependent))] };
   }
 
-  /** RUNNING actions whose engine is no longer registered (or never was) as a live service. */
-  async runningWithoutLiveOwner(deadAfterS: number): Promise<ActionEntity[]> {
+  /**
+   * RUNNING actions whose engine is no longer registered (or never was) as a live service, as seen
+   * by `engineId`: none unless that engine itself has heartbeaten without a gap for the whole
+   * dead-after window (after a database outage every row looks stale, its own included, and
+   * nobody may judge the others until it has been alive again for that long).
+   */
+  async runningWithoutLiveOwner(engineId: string, deadAfterS: number): Promise<ActionEntity[]> {
     const { rows } = await sql(
       this.ds,
-      `SELECT a.* FROM action a WHERE a.status = 'RUNNING' AND NOT EXISTS (
-         SELECT 1 FROM service s WHERE s.id = a.owner AND s.updated_at > now() - make_interval(secs => $1))`,
-      [deadAfterS],
+      `SELECT a.* FROM action a
+       WHERE a.status = 'RUNNING' AND a.owner IS DISTINCT FROM $2
+         AND EXISTS (SELECT 1 FROM service me WHERE me.id = $2
+                       AND me.fresh_since <= now() - make_interval(secs => $1)
+                       AND me.updated_at > now() - make_interval(secs => $1))
+         AND NOT EXISTS (SELECT 1 FROM service s WHERE s.id = a.owner AND s.updated_at > now() - make_interval(secs => $1))`,
+      [deadAfterS, engineId],
     );
     return toEntities(this.ds, ActionEntity, rows);
   }
@@ -351,15 +406,17 @@ export class ActionRepository {
    * condition on the old owner means only one of several recovering engines does it.
    */
   async takeOver(a: ActionEntity, requeue: boolean, reason: string, em: EntityManager): Promise<boolean> {
+    // The epoch goes up, so whatever the old owner still tries to write as this claim lands nowhere.
     const { count } = await sql(
       em,
       requeue
-        ? `UPDATE action SET status = 'READY', owner = NULL, retries = retries + 1, status_reason = $3, updated_at = now()
-           WHERE id = $1 AND status = 'RUNNING' AND owner IS NOT DISTINCT FROM $2`
-        : `UPDATE action SET status = 'FAILED', owner = NULL, end_time = now(), status_reason = $3, updated_at = now(),
-             awaiting = '{}'
-           WHERE id = $1 AND status = 'RUNNING' AND owner IS NOT DISTINCT FROM $2`,
-      [a.id, a.owner, reason],
+        ? `UPDATE action SET status = 'READY', owner = NULL, epoch = epoch + 1, retries = retries + 1, status_reason = $3,
+             updated_at = now()
+           WHERE id = $1 AND status = 'RUNNING' AND owner IS NOT DISTINCT FROM $2 AND epoch = $4`
+        : `UPDATE action SET status = 'FAILED', owner = NULL, epoch = epoch + 1, end_time = now(), status_reason = $3,
+             updated_at = now(), awaiting = '{}'
+           WHERE id = $1 AND status = 'RUNNING' AND owner IS NOT DISTINCT FROM $2 AND epoch = $4`,
+      [a.id, a.owner, reason, a.epoch],
     );
     return count === 1;
   }

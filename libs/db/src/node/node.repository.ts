@@ -16,6 +16,10 @@ import {
 } from '../rows';
 import { exactlyOne } from '../scope-sql';
 import { NodeEntity } from './node.entity';
+import { ClaimLost, heldRow, type Claim } from '../action/action.repository';
+
+/** Postgres's not_null_violation: how a guarded insert (insertStatement onlyIf) says the guard was false. */
+const NOT_NULL_VIOLATION = '23502';
 
 export const NODE_LIST: Listable = {
   table: 'node',
@@ -139,13 +143,34 @@ export class NodeRepository {
    * Sets a node's status and records the events that go with it, in one statement: both happen
    * or neither, without the round trips of a transaction (the engine does this for every node action).
    */
-  async markStatus(id: string, status: NodeStatus, reason: string, events: readonly EventEntity[]): Promise<void> {
-    const params: unknown[] = [id, status, reason];
-    const insert = insertStatement(this.ds, EventEntity, events, params);
-    await this.ds.query(
-      `WITH marked AS (UPDATE node SET status = $2, status_reason = $3, updated_at = now() WHERE id = $1) ${insert}`,
-      params,
-    );
+  /**
+   * A node's intermediate status with its events, in one statement, written only while `claim`
+   * holds (heldRow); throws ClaimLost otherwise, with nothing written.
+   */
+  async markStatus(
+    id: string,
+    status: NodeStatus,
+    reason: string,
+    events: readonly EventEntity[],
+    claim: Claim,
+  ): Promise<void> {
+    const params: unknown[] = [id, status, reason, claim.actionId, claim.engineId, claim.epoch];
+    const insert = insertStatement(this.ds, EventEntity, events, params, { onlyIf: 'EXISTS (SELECT 1 FROM held)' });
+    const held = `WITH held AS (${heldRow('$4', '$5', '$6')}),
+       marked AS (UPDATE node SET status = $2, status_reason = $3, updated_at = now()
+                  WHERE id = $1 AND EXISTS (SELECT 1 FROM held) RETURNING id)`;
+    try {
+      const [row] = (await this.ds.query(
+        events.length
+          ? `${held} ${insert} RETURNING (SELECT count(*) FROM marked)::int AS marked`
+          : `${held} SELECT (SELECT count(*) FROM held)::int AS marked`,
+        params,
+      )) as { marked: number }[];
+      if (!events.length && row.marked === 0) throw new ClaimLost(claim);
+    } catch (e) {
+      if ((e as { code?: string }).code === NOT_NULL_VIOLATION) throw new ClaimLost(claim);
+      throw e;
+    }
   }
 
   async setStatus(id: string, status: NodeStatus, reason: string, em: EntityManager = this.ds.manager): Promise<void> {

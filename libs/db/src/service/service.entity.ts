@@ -14,4 +14,6 @@ export class ServiceEntity {
   @Column({ type: 'varchar', length: 255, nullable: true }) disabledReason!: string | null;
   @Column({ type: 'timestamptz' }) createdAt!: Date;
   @Column({ type: 'timestamptz' }) updatedAt!: Date;
+  /** Since when its heartbeat has had no gap longer than its lease (reset by a late beat). */
+  @Column({ type: 'timestamptz' }) freshSince!: Date;
 }

@@ -7,20 +7,28 @@ import { ServiceEntity, type ServiceBinary } from './service.entity';
 export class ServiceRepository {
   constructor(private readonly ds: DataSource) {}
 
+  /** Writes the process's row; the database's clock stamps it, as it stamps every heartbeat. */
   async register(s: Pick<ServiceEntity, 'id' | 'host' | 'binary' | 'topic'>): Promise<void> {
-    const now = new Date();
-    await this.ds.manager.insert(ServiceEntity, {
-      ...s,
-      disabled: false,
-      disabledReason: null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    await sql(
+      this.ds,
+      `INSERT INTO service (id, host, "binary", topic, disabled, disabled_reason, created_at, updated_at, fresh_since)
+       VALUES ($1, $2, $3, $4, false, NULL, now(), now(), now())`,
+      [s.id, s.host, s.binary, s.topic],
+    );
   }
 
-  /** Writes the heartbeat; false when the row is gone (another process took this one for dead). */
-  async heartbeat(id: string): Promise<boolean> {
-    const { count } = await sql(this.ds, 'UPDATE service SET updated_at = now() WHERE id = $1', [id]);
+  /**
+   * Writes the heartbeat; false when the row is gone (another process took this one for dead). A
+   * beat later than `leaseS` after the previous one starts the row's gap-free time (`fresh_since`) again.
+   */
+  async heartbeat(id: string, leaseS: number): Promise<boolean> {
+    const { count } = await sql(
+      this.ds,
+      `UPDATE service SET updated_at = now(),
+         fresh_since = CASE WHEN updated_at < now() - make_interval(secs => $2) THEN now() ELSE fresh_since END
+       WHERE id = $1`,
+      [id, leaseS],
+    );
     return count === 1;
   }
 

@@ -1,4 +1,4 @@
-import { CloudAuthError, Secret } from '@grove/core';
+import { CloudAuthError, Secret, untilAborted } from '@grove/core';
 import type { JsonHttp } from '../http/json-http';
 import type { AuthToken, CatalogService, CloudCredentials, IdentityDriver } from '../identity/identity.driver';
 
@@ -33,10 +33,13 @@ export class KeystoneDriver implements IdentityDriver {
 
   async token(signal?: AbortSignal): Promise<AuthToken> {
     if (this.current && this.current.expiresAt.getTime() - Date.now() > RENEW_BEFORE_MS) return this.current;
-    this.inflight ??= this.authenticate(signal).finally(() => {
+    // The request is shared by every waiter, so no one caller's signal may end it (one cancelled
+    // action would fail the authentication of a whole 1000-node create); it is bounded by the
+    // request timeout, and each caller stops waiting on its own signal.
+    this.inflight ??= this.authenticate().finally(() => {
       this.inflight = null;
     });
-    return this.inflight;
+    return untilAborted(this.inflight, signal);
   }
 
   invalidate(token: AuthToken): void {
@@ -60,13 +63,12 @@ export class KeystoneDriver implements IdentityDriver {
     return [...new Set(catalog.flatMap((s) => s.endpoints.map((e) => e.region)))].sort();
   }
 
-  private async authenticate(signal?: AbortSignal): Promise<AuthToken> {
+  private async authenticate(): Promise<AuthToken> {
     const c = this.creds;
     const res = await this.http
       .request<TokenBody>({
         method: 'POST',
         url: `${c.authUrl.replace(/\/+$/, '')}/auth/tokens`,
-        signal,
         body: {
           auth: {
             identity: {

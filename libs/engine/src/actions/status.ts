@@ -8,6 +8,7 @@ import {
   type SizeBounds,
 } from '@grove/core';
 import {
+  claimOf,
   type ClusterEntity,
   newNode,
   type NodeEntity,
@@ -45,7 +46,7 @@ export async function markNode(
   status: NodeStatus,
   reason: string,
 ): Promise<void> {
-  await nodes.markStatus(node.id, status, reason, [events.status(a, nodeObject(node), status, reason)]);
+  await nodes.markStatus(node.id, status, reason, [events.status(a, nodeObject(node), status, reason)], claimOf(a));
 }
 
 /** The three sizes the size rules of libs/core read. */

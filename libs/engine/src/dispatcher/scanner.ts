@@ -4,6 +4,7 @@ import { ActionRepository } from '@grove/db';
 import { EngineClient } from '@grove/rpc';
 import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
 import { DeadEngineRecovery } from '../recovery/dead-engine-recovery';
+import { ActionRunner } from '../runner/action-runner';
 
 /** READY actions announced again per scan at most; more wait for the next scan. */
 const RESCAN_BATCH = 1000;
@@ -12,13 +13,15 @@ const RESCAN_BATCH = 1000;
  * The periodic safety net under the broker (Postgres is the truth, RabbitMQ only a hint). Every
  * SCAN_INTERVAL_S each engine: takes over actions of dead engines; wakes parents whose last
  * wake-up was lost or whose deadline passed; releases victims whose lifecycle hook timed out;
- * announces again READY actions nobody picked up.
+ * announces again READY actions nobody picked up; stops running actions whose cancel is recorded
+ * (the broadcast that carries it may be lost in a reconnect).
  * Every step is a conditional update, so engines scanning at once never do a thing twice.
  */
 @Injectable()
 export class Scanner implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
-  private scanning = false;
+  /** Steps still running from an earlier scan; each is skipped until it ends, the others go on. */
+  private readonly busy = new Set<string>();
 
   constructor(
     @Inject(ENGINE_OPTIONS) private readonly o: EngineOptions,
@@ -26,6 +29,7 @@ export class Scanner implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly actions: ActionRepository,
     private readonly recovery: DeadEngineRecovery,
     private readonly engine: EngineClient,
+    private readonly runner: ActionRunner,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -39,27 +43,44 @@ export class Scanner implements OnApplicationBootstrap, OnApplicationShutdown {
     if (this.timer) clearInterval(this.timer);
   }
 
+  /**
+   * One scan: its steps run side by side and independently, so one stuck statement (a row lock
+   * held by a frozen engine, until Postgres's timeouts end it) delays only its own step.
+   */
   async scan(): Promise<void> {
-    if (this.scanning) return;
-    this.scanning = true;
+    await Promise.all([
+      this.step('recover', () => this.recovery.recover()),
+      this.step('wake', async () => {
+        const woken = [
+          ...(await this.actions.wakeStranded()),
+          ...(await this.actions.wakeOverdue()),
+          ...(await this.actions.releaseExpiredHolds()),
+        ];
+        if (woken.length) {
+          this.log.info({ woken: woken.length }, 'scan woke actions');
+          await this.engine.announce(woken);
+        }
+      }),
+      this.step('reannounce', async () => {
+        const stale = await this.actions.staleReady(this.o.config.READY_RESCAN_AFTER_S, RESCAN_BATCH);
+        if (!stale.length) return;
+        await this.actions.touch(stale);
+        this.log.info({ reannounced: stale.length }, 'scan announced READY actions again');
+        await this.engine.announce(stale);
+      }),
+      this.step('cancels', () => this.runner.pollCancels()),
+    ]);
+  }
+
+  private async step(name: string, run: () => Promise<unknown>): Promise<void> {
+    if (this.busy.has(name)) return;
+    this.busy.add(name);
     try {
-      await this.recovery.recover();
-      const woken = [
-        ...(await this.actions.wakeStranded()),
-        ...(await this.actions.wakeOverdue()),
-        ...(await this.actions.releaseExpiredHolds()),
-      ];
-      const stale = await this.actions.staleReady(this.o.config.READY_RESCAN_AFTER_S, RESCAN_BATCH);
-      await this.actions.touch(stale);
-      const again = [...woken, ...stale];
-      if (again.length) {
-        this.log.info({ woken: woken.length, reannounced: stale.length }, 'scan found actions to announce');
-        await this.engine.announce(again);
-      }
+      await run();
     } catch (e) {
-      this.log.warn({ err: e }, 'scan failed; will try again');
+      this.log.warn({ err: e, step: name }, 'scan step failed; will try again');
     } finally {
-      this.scanning = false;
+      this.busy.delete(name);
     }
   }
 }

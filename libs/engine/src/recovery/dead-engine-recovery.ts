@@ -10,6 +10,7 @@ import {
   type ActionEntity,
 } from '@grove/db';
 import { EngineClient } from '@grove/rpc';
+import { EngineLease } from '../engine-lease';
 import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
 import { events, nodeObject } from '../events/event-writer';
 import { ActionRunner } from '../runner/action-runner';
@@ -40,11 +41,16 @@ const ownOrphanAfterS = (scanIntervalS: number) => Math.max(10, 3 * scanInterval
 /** Service rows of dead processes stay listed (state `down`) this long before they are removed. */
 const FORGET_DEAD_SERVICES_AFTER_S = 600;
 
+/** Takeovers run side by side, so one that waits on a frozen engine's row lock delays only itself. */
+const TAKEOVERS_AT_ONCE = 8;
+
 /**
  * Finds RUNNING actions whose engine stopped heart-beating and takes them over: back to READY
  * where running again is safe, else FAILED with "Engine died when executing this action." and
- * their locks released, so nothing stays RUNNING forever. Any engine may do it; each action is
- * taken over by exactly one.
+ * their locks released, so nothing stays RUNNING forever. Any engine whose own lease holds may do
+ * it, and only once it has itself been alive for the whole dead-after window (the database decides,
+ * ActionRepository.runningWithoutLiveOwner); each action is taken over by exactly one, and the
+ * takeover raises the action's epoch, which fences the engine that had it.
  */
 @Injectable()
 export class DeadEngineRecovery {
@@ -59,28 +65,36 @@ export class DeadEngineRecovery {
     private readonly services: ServiceRepository,
     private readonly engine: EngineClient,
     private readonly runner: ActionRunner,
+    private readonly lease: EngineLease,
   ) {}
 
   async recover(): Promise<number> {
+    if (!this.lease.fresh) return 0;
     const deadAfter = this.o.config.SERVICE_DEAD_AFTER_S;
     await this.services.reapDead(Math.max(deadAfter, FORGET_DEAD_SERVICES_AFTER_S));
+    const [dead, own] = await Promise.all([
+      this.actions.runningWithoutLiveOwner(this.o.engineId, deadAfter),
+      // Ours in the database but not running here: the write that ended it failed (the database
+      // went away at that moment), or it was abandoned. Without this it would stay RUNNING forever.
+      this.actions.runningOwnedBy(this.o.engineId, ownOrphanAfterS(this.o.config.SCAN_INTERVAL_S)),
+    ]);
+    const work = [
+      ...dead.map((a) => () => this.takeOver(a, 'dead')),
+      ...own.filter((a) => !this.runner.isRunning(a.id)).map((a) => () => this.takeOver(a, 'lost')),
+    ];
     let taken = 0;
-    for (const a of await this.actions.runningWithoutLiveOwner(deadAfter)) {
-      if (a.owner === this.o.engineId) continue; // ours: a heartbeat hiccup, not a death
-      if (await this.takeOver(a, 'dead')) taken++;
-    }
-    // Ours in the database but not running here: the write that ended it failed (the database went
-    // away at that moment), or it was abandoned. Without this it would stay RUNNING forever.
-    for (const a of await this.actions.runningOwnedBy(
-      this.o.engineId,
-      ownOrphanAfterS(this.o.config.SCAN_INTERVAL_S),
-    )) {
-      if (!this.runner.isRunning(a.id) && (await this.takeOver(a, 'lost'))) taken++;
-    }
+    await inParallel(work, TAKEOVERS_AT_ONCE, async (takeOver) => {
+      try {
+        if (await takeOver()) taken++;
+      } catch (e) {
+        this.log.warn({ err: e }, 'a takeover failed; the next scan tries again');
+      }
+    });
     return taken;
   }
 
   private async takeOver(a: ActionEntity, why: 'dead' | 'lost'): Promise<boolean> {
+    if (!this.lease.fresh) return false;
     const requeue = REQUEUE_AFTER_CRASH.has(a.action) && a.retries < MAX_TAKEOVERS;
     const reason =
       why === 'dead'
@@ -115,4 +129,13 @@ export class DeadEngineRecovery {
     else this.engine.announceLater(await this.actions.wake(parents));
     return true;
   }
+}
+
+/** Runs `f` over `items`, at most `limit` at a time. */
+async function inParallel<T>(items: readonly T[], limit: number, f: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await f(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

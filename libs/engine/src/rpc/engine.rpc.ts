@@ -24,10 +24,10 @@ export class EngineRpc {
     private readonly previews: ActionPreview,
   ) {}
 
-  /** Work queue: resolves when the action's step ended, which is when the message is acknowledged. */
+  /** Work queue: resolves once the action is claimed (ActionRunner.start), when the message is acknowledged. */
   @EventPattern('action.start')
   start(@Payload() p: EngineEvents['action.start']): Promise<void> {
-    return this.runner.run(p.actionId);
+    return this.runner.start(p.actionId);
   }
 
   @EventPattern('action.cancel')

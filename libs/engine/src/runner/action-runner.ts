@@ -14,7 +14,10 @@ import {
 } from '@grove/core';
 import {
   ActionRepository,
+  ClaimLost,
+  claimOf,
   ClusterRepository,
+  LeaseLapsed,
   EventRepository,
   LockRepository,
   NodeRepository,
@@ -24,6 +27,7 @@ import {
   type NodeEntity,
 } from '@grove/db';
 import { EngineClient } from '@grove/rpc';
+import { EngineLease } from '../engine-lease';
 import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
 import { clusterObject, events, nodeObject, type EventObject } from '../events/event-writer';
 import { recordActionEnd } from '../metrics/engine-metrics';
@@ -32,6 +36,7 @@ import { ActionResult, type Effects } from './action-result';
 import { BatchedWrites } from './batched-writes';
 import { HandlerRegistry } from './handler-registry';
 import { PolicyRunner, type PolicyRunOptions } from './policy-runner';
+import { Slots } from './slots';
 
 /** Raised into a running action's signal when the user cancels it. */
 export class ActionCancelled extends Error {
@@ -48,6 +53,32 @@ export class ActionTimedOut extends Error {
     this.name = 'ActionTimedOut';
   }
 }
+
+/**
+ * Raised into every running action's signal when the engine must drop its work (its lease ran
+ * out, or others took it for dead). Such an action is left as it is, for its takeover.
+ */
+export class ActionAbandoned extends Error {
+  constructor() {
+    super('This engine stopped its work: it could not keep its heartbeat, so others may take it over.');
+    this.name = 'ActionAbandoned';
+  }
+}
+
+/** Errors after which the action is not ours to settle: another engine has it, or soon will. */
+const notOursAnyMore = (e: unknown, signal: AbortSignal): boolean =>
+  e instanceof ClaimLost ||
+  e instanceof LeaseLapsed ||
+  e instanceof ActionAbandoned ||
+  signal.reason instanceof ActionAbandoned;
+
+/** How long a work message waits for a free slot before it is left to the scan (the action stays READY). */
+const SLOT_WAIT_MS = 60_000;
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Unfinished statuses of an action that no engine is running. */
+const NOT_RUNNING = ['INIT', 'READY', 'WAITING', 'WAITING_LIFECYCLE_COMPLETION', 'SUSPENDED'];
 
 interface Running {
   abort: AbortController;
@@ -75,6 +106,10 @@ interface Phase {
  *   settle   status, reason, outputs, data and effects in one transaction; locks released;
  *            the parent woken when this was its last child
  *
+ * Fencing: the claim's epoch (ActionRepository.Claim) goes with every write of the action, so a
+ * write lands only while this claim holds; the engine's lease (EngineLease) goes with every cloud
+ * change. An engine that lost either leaves the action to whoever takes it over, unsettled.
+ *
  * Policies run around cluster actions and around a user's action on a member node (Senlin's
  * rule); derived node actions run under their parent's checks, but for a victim held for a
  * lifecycle hook (BEFORE) and a recovered member (AFTER: its server may be new).
@@ -82,6 +117,7 @@ interface Phase {
 @Injectable()
 export class ActionRunner {
   private readonly running = new Map<string, Running>();
+  private readonly slots: Slots;
 
   constructor(
     @Inject(ENGINE_OPTIONS) private readonly o: EngineOptions,
@@ -96,7 +132,11 @@ export class ActionRunner {
     private readonly batched: BatchedWrites,
     private readonly engine: EngineClient,
     private readonly policies: PolicyRunner,
-  ) {}
+    private readonly lease: EngineLease,
+  ) {
+    lease.onLost(() => this.abandonAll());
+    this.slots = new Slots(o.config.ENGINE_CONCURRENCY);
+  }
 
   /** Actions this engine is running right now. */
   get busy(): number {
@@ -107,10 +147,9 @@ export class ActionRunner {
     return this.running.has(actionId);
   }
 
-  /** Drops every running action: another engine took this one for dead and took them over. */
+  /** Drops every running action: this engine's lease ran out, or others took it for dead. */
   abandonAll(): void {
-    for (const r of this.running.values())
-      r.abort.abort(new Error('This engine was taken for dead; its actions were taken over.'));
+    for (const r of this.running.values()) r.abort.abort(new ActionAbandoned());
   }
 
   /** Stops a running action at once if this engine runs it (the user cancelled it). */
@@ -120,8 +159,42 @@ export class ActionRunner {
 
   /** Claims the action and runs its current step; does nothing if another engine has it. */
   async run(actionId: string): Promise<void> {
-    const action = await this.actions.claim(actionId, this.o.engineId);
-    if (!action) return;
+    await (
+      await this.begin(actionId)
+    )?.done;
+  }
+
+  /**
+   * Claims the action and starts its step; resolves once it is claimed (or refused), which is
+   * when the work message is acknowledged: a message held for the whole step would outlive
+   * RabbitMQ's consumer_timeout on a long one, and Postgres, not the broker, holds the action.
+   */
+  async start(actionId: string): Promise<void> {
+    const begun = await this.begin(actionId);
+    begun?.done.catch(() => undefined);
+  }
+
+  /** The running actions of this engine whose cancel is recorded (a broadcast may be lost in a reconnect). */
+  async pollCancels(): Promise<void> {
+    const ids = [...this.running.keys()];
+    if (!ids.length) return;
+    for (const id of await this.actions.cancelRequested(ids)) this.cancel(id);
+  }
+
+  private async begin(actionId: string): Promise<{ done: Promise<void> } | null> {
+    if (!(await this.slots.acquire(SLOT_WAIT_MS))) return null;
+    let action: ActionEntity | null = null;
+    try {
+      // Without a lease this engine takes nothing new; the action stays READY for the others.
+      if (this.lease.fresh) action = await this.actions.claim(actionId, this.o.engineId);
+    } finally {
+      if (!action) this.slots.release();
+    }
+    if (!action) return null;
+    return { done: this.runClaimed(action).finally(() => this.slots.release()) };
+  }
+
+  private async runClaimed(action: ActionEntity): Promise<void> {
     const log = this.rootLog.child({
       actionId: action.id,
       action: action.action,
@@ -130,9 +203,10 @@ export class ActionRunner {
     });
     const deadline = new Date(action.startTime!.getTime() + action.timeout * 1000);
     const abort = new AbortController();
+    // Node's timers overflow past 2^31-1 ms (24.8 days) and would fire at once.
     const timer = setTimeout(
       () => abort.abort(new ActionTimedOut(action)),
-      Math.max(0, deadline.getTime() - Date.now()),
+      Math.min(MAX_TIMER_MS, Math.max(0, deadline.getTime() - Date.now())),
     );
     timer.unref();
     this.running.set(action.id, { abort });
@@ -145,6 +219,10 @@ export class ActionRunner {
       await this.settle(action, result, target, log);
     } catch (e) {
       await phase.started?.catch(() => undefined);
+      if (notOursAnyMore(e, abort.signal)) {
+        log.warn({ err: e, phase: phase.name }, 'action dropped unsettled: this engine no longer holds it');
+        return;
+      }
       log.error({ err: e, phase: phase.name }, 'action failed with an unexpected error');
       const reason = `Failed to ${phase.name}: ${e instanceof Error ? e.message : String(e)}`;
       await this.settle(action, ActionResult.error(reason), target, log).catch((e2: unknown) =>
@@ -173,11 +251,25 @@ export class ActionRunner {
         : ActionResult.error(new ActionTimedOut(action).message);
     }
 
-    // A parent woken early must stop what it started: its unfinished children are cancelled.
+    // A parent woken early must stop what it started: its unfinished children are cancelled, and
+    // it waits (holding the cluster lock) until they have stopped, then ends.
     if (interrupt && action.step !== null) {
       const descendants = (await this.actions.tree(action.id)).filter((id) => id !== action.id);
-      const signalled = await this.actions.signalCancel(descendants);
-      this.engine.cancel(signalled);
+      if (descendants.length) {
+        // Those not running end at once; the running ones are told to stop, and waited for.
+        const why = interrupt === 'cancel' ? 'The parent action was cancelled.' : 'The parent action timed out.';
+        await this.ds.transaction((em) => this.actions.forceCancel(descendants, why, em, NOT_RUNNING));
+        const signalled = await this.actions.signalCancel(descendants);
+        this.engine.cancel(signalled);
+      }
+      if (descendants.length && (await this.actions.tree(action.id)).length > 1) {
+        const step = action.step;
+        const parked = await this.ds.transaction((em) => this.actions.park(claimOf(action), step, action.awaiting, em));
+        if (!parked) throw new ClaimLost(claimOf(action));
+        // The last of them may have ended between the look and the park, and found us RUNNING.
+        this.engine.announceLater(await this.actions.wake([action.id]));
+        return ActionResult.waiting();
+      }
     }
 
     const cluster = isClusterAction(action.action);
@@ -294,6 +386,7 @@ export class ActionRunner {
             const write = own!;
             own = undefined;
             await this.ds.transaction(async (em) => {
+              await this.actions.assertHeld(claimOf(action), em);
               const written = (await write(em)) ?? [];
               if (written.length) await this.eventRepo.insert(written, em);
             });
@@ -354,9 +447,16 @@ export class ActionRunner {
     log: Logger,
   ): Promise<void> {
     if (result.kind === 'waiting') return;
+    // An engine that cannot prove it is alive writes nothing; whoever takes the action over decides.
+    if (!this.lease.fresh) {
+      log.warn(
+        { status: result.kind === 'done' ? result.status : result.kind },
+        'lease ran out; the outcome is left to the takeover',
+      );
+      return;
+    }
     if (result.kind === 'retry') {
-      await this.locks.releaseAll(action.id);
-      if (await this.actions.requeue(action.id, this.o.engineId, result.reason)) {
+      if (await this.actions.requeue(claimOf(action), result.reason)) {
         setTimeout(() => this.engine.announceLater([action.id]), this.o.config.LOCK_RETRY_INTERVAL_MS).unref();
       }
       return;
@@ -364,8 +464,7 @@ export class ActionRunner {
     let parents: string[] = [];
     const ended = await this.ds.transaction(async (em) => {
       const end = await this.actions.end(
-        action.id,
-        this.o.engineId,
+        claimOf(action),
         { status: result.status, reason: result.reason, outputs: result.outputs, data: result.data },
         em,
       );

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CAUSE_DERIVED, newId, shortId, type ActionCause, type NodeActionName } from '@grove/core';
 import {
   ActionRepository,
+  claimOf,
   EventRepository,
   newAction,
   NodeRepository,
@@ -10,7 +11,6 @@ import {
   type NodeEntity,
 } from '@grove/db';
 import { EngineClient } from '@grove/rpc';
-import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
 import type { ActionContext } from './action-context';
 import { ActionResult, type Effects } from './action-result';
 
@@ -56,7 +56,6 @@ export const childName = (action: NodeActionName, target: string) => `${action.t
 @Injectable()
 export class Children {
   constructor(
-    @Inject(ENGINE_OPTIONS) private readonly o: EngineOptions,
     private readonly ds: DataSource,
     private readonly actions: ActionRepository,
     private readonly nodes: NodeRepository,
@@ -104,8 +103,7 @@ export class Children {
       const events = plan.effects ? await plan.effects(em) : undefined;
       if (events?.length) await this.eventRepo.insert(events, em);
       const parked = await this.actions.park(
-        p.id,
-        this.o.engineId,
+        claimOf(p),
         plan.step,
         children.map((c) => c.id),
         em,

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
+  ActionRepository,
+  claimOf,
   ClusterPolicyRepository,
   EventRepository,
   HealthRegistryRepository,
@@ -94,6 +96,7 @@ export class PolicyRunner {
   constructor(
     @Inject(ENGINE_OPTIONS) private readonly o: EngineOptions,
     private readonly ds: DataSource,
+    private readonly actions: ActionRepository,
     private readonly bindings: ClusterPolicyRepository,
     private readonly nodes: NodeRepository,
     private readonly eventRepo: EventRepository,
@@ -151,6 +154,7 @@ export class PolicyRunner {
     const write = (em: EntityManager) => this.applyAll(s.action, effects, em);
     if (phase === 'after') return { veto, vetoedBy, data, ran: true, effects: write };
     await this.ds.transaction(async (em) => {
+      await this.actions.assertHeld(claimOf(s.action), em);
       await em.query(`UPDATE action SET data = $2::jsonb, updated_at = now() WHERE id = $1`, [
         s.action.id,
         JSON.stringify(data),

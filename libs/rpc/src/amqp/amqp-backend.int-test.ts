@@ -554,7 +554,7 @@ describe('AmqpBackend', () => {
 
       const t0 = Date.now();
       expect(await t.drop()).toBe(3);
-      await until('the client noticed', () => !client.isConnected(), 2_000);
+      await until('the client noticed', () => !client.isConnected(), 10_000);
 
       // Nothing below asks the backend to reconnect: amqp-connection-manager does it by itself.
       await Promise.all(Array.from({ length: 10 }, (_, n) => client.emit('engine', 'work', 'action.start', { n })));
@@ -594,7 +594,7 @@ describe('AmqpBackend', () => {
       await until('a is serving', () => a.work.length === 1);
 
       expect(await t.drop('client')).toBe(1);
-      await until('the client noticed', () => !client.isConnected(), 2_000);
+      await until('the client noticed', () => !client.isConnected(), 10_000);
       const published = Array.from({ length: 20 }, (_, n) => client.emit('engine', 'work', 'action.start', { n }));
       expect(client.isConnected()).toBe(false);
       await Promise.all(published);
@@ -627,7 +627,7 @@ describe('AmqpBackend', () => {
       await t.serve('a', recorder());
       const client = t.bus('client');
       expect(await t.drop('client')).toBe(1);
-      await until('the client noticed', () => !client.isConnected(), 2_000);
+      await until('the client noticed', () => !client.isConnected(), 10_000);
       expect(await client.call('engine', 'echo', { n: 1 }, 5_000)).toEqual({ echo: { n: 1 } });
     });
 
@@ -637,7 +637,7 @@ describe('AmqpBackend', () => {
       await t.serve('a', a);
       const client = t.bus('client');
       expect(await t.drop('client')).toBe(1);
-      await until('the client noticed', () => !client.isConnected(), 2_000);
+      await until('the client noticed', () => !client.isConnected(), 10_000);
       const t0 = Date.now();
       await expect(client.call('engine', 'echo', { n: 1 }, 200)).rejects.toBeInstanceOf(ServiceUnavailable);
       expect(Date.now() - t0).toBeLessThan(1_000);

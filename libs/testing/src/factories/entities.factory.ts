@@ -125,6 +125,7 @@ export const make = {
       step: null,
       awaiting: [],
       retries: 0,
+      epoch: 0,
       inputs: {},
       outputs: {},
       data: {},
@@ -163,8 +164,16 @@ export const make = {
     return e;
   },
 
-  /** A registered service whose heartbeat is `ageS` seconds old. */
-  async service(ds: DataSource, ageS = 0, binary: ServiceEntity['binary'] = 'grove-engine'): Promise<ServiceEntity> {
+  /**
+   * A registered service whose heartbeat is `ageS` seconds old, beating without a gap for
+   * `freshForS` seconds before that (an hour unless told).
+   */
+  async service(
+    ds: DataSource,
+    ageS = 0,
+    binary: ServiceEntity['binary'] = 'grove-engine',
+    freshForS = 3600,
+  ): Promise<ServiceEntity> {
     const at = new Date(Date.now() - ageS * 1000);
     const s = Object.assign(new ServiceEntity(), {
       id: randomUUID(),
@@ -175,6 +184,7 @@ export const make = {
       disabledReason: null,
       createdAt: at,
       updatedAt: at,
+      freshSince: new Date(at.getTime() - freshForS * 1000),
     });
     await ds.manager.insert(ServiceEntity, s);
     return s;

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { newId } from '@grove/core';
 import {
+  ActionRepository,
+  claimOf,
   ClusterPolicyEntity,
   ClusterPolicyRepository,
   EventRepository,
@@ -28,6 +30,7 @@ const family = (typeKey: string) => typeKey.replace(/-[^-]+$/, '');
 export class PolicyBindings {
   constructor(
     private readonly ds: DataSource,
+    private readonly actions: ActionRepository,
     private readonly policies: PolicyRepository,
     private readonly bindings: ClusterPolicyRepository,
     private readonly eventRepo: EventRepository,
@@ -120,6 +123,7 @@ export class PolicyBindings {
       const result = await this.detachHook(ctx, bound);
       if (result.kind === 'refused') return `Unable to detach policy ${bound.binding.id} before deletion.`;
       await this.ds.transaction(async (em) => {
+        await this.actions.assertHeld(claimOf(ctx.action), em);
         await this.bindings.delete(ctx.cluster.id, bound.policy.id, em);
         const written = await this.targetEffects(ctx, result.effects, em);
         if (written.length) await this.eventRepo.insert(written, em);
