@@ -47,6 +47,7 @@ import { ReceiversController } from './receivers/receivers.controller';
 import { ReceiversService } from './receivers/receivers.service';
 import { WebhooksController } from './receivers/webhooks.controller';
 import { WebhooksService } from './receivers/webhooks.service';
+import { EventRetention } from './events/event-retention.service';
 import { ServicesController } from './services/services.controller';
 import { VersionsController } from './versions/versions.controller';
 
@@ -132,6 +133,7 @@ export class ApiAppModule implements NestModule {
         ReceiverQueues,
         ReceiversService,
         WebhooksService,
+        EventRetention,
       ],
     };
   }

@@ -5,6 +5,7 @@ import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { nestLogger } from '@grove/core';
 import { ApiAppModule, type ApiModuleOptions } from './api-app.module';
 import { useJsonBodies } from './http/body-parser';
+import { answerParserErrors, useInputGuard } from './http/input-guard';
 
 /** The Nest application of the api, configured but not listening yet. */
 export async function createApiApp(o: ApiModuleOptions): Promise<INestApplication> {
@@ -21,5 +22,7 @@ export async function createApiApp(o: ApiModuleOptions): Promise<INestApplicatio
     next();
   });
   useJsonBodies(app, o.config.MAX_JSON_BODY_BYTES);
+  useInputGuard(app);
+  answerParserErrors(app);
   return app;
 }

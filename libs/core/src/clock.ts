@@ -20,6 +20,12 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   });
 
 /**
+ * The longest action timeout, in seconds (about 24.8 days): Node's timers hold at most 2^31-1 ms
+ * and fire at once beyond that, so a longer timeout would end every action at its start.
+ */
+export const MAX_ACTION_TIMEOUT_S = Math.floor(0x7fffffff / 1000);
+
+/**
  * `p`, or the abort of `signal` if that comes first: how one caller stops waiting on work that it
  * shares with others (a token request), without cancelling it for them.
  */

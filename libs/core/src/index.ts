@@ -15,3 +15,4 @@ export * from './ops/http-logging';
 export * from './ops/shutdown';
 export * from './ops/fleet-gauges';
 export * from './ops/free-port';
+export * from './senlin-bool/senlin-bool';

@@ -38,3 +38,63 @@ describe('redactSecrets', () => {
     expect(spec.properties.admin_pass).toBe('p');
   });
 });
+
+describe('redactSecrets, field by field', () => {
+  it.each([
+    ['admin_pass', { properties: { admin_pass: 'p' } }, { properties: { admin_pass: '***' } }],
+    ['adminPass', { server: { adminPass: 'p' } }, { server: { adminPass: '***' } }],
+    ['a camel-case password', { DBPassword: 'p' }, { DBPassword: '***' }],
+    ['a password in any case', { params: { MySQL_PASSWORD_2: 'p' } }, { params: { MySQL_PASSWORD_2: '***' } }],
+    ['a secret', { auth: { client_secret: 's' } }, { auth: { client_secret: '***' } }],
+    ['a key outside parameters, kept', { key_name: 'mykey' }, { key_name: 'mykey' }],
+    ['a token outside parameters, kept', { lifecycle_action_token: 't' }, { lifecycle_action_token: 't' }],
+    [
+      'Heat parameters named like secrets',
+      { parameters: { KeyName: 'k', api_token: 't', DBPassword: 'p', flavor: 'm1.tiny' } },
+      { parameters: { KeyName: '***', api_token: '***', DBPassword: '***', flavor: 'm1.tiny' } },
+    ],
+    [
+      "a stack environment's parameters",
+      { environment: { parameters: { db_secret: 's', size: 2 } } },
+      { environment: { parameters: { db_secret: '***', size: 2 } } },
+    ],
+  ])('masks %s', (_what, value, masked) => {
+    expect(redactSecrets(value)).toEqual(masked);
+  });
+
+  it('masks the parameters a template in the spec declares hidden, and their defaults', () => {
+    const spec = {
+      type: 'os.heat.stack',
+      properties: {
+        template: {
+          parameters: {
+            Seed: { type: 'string', hidden: true, default: 'abc' },
+            Flavor: { type: 'string', default: 'm1.tiny' },
+            DBPassword: { type: 'string', default: 'pw' },
+          },
+          resources: {},
+        },
+        parameters: { Seed: 'xyz', Flavor: 'm1.small', DBPassword: 'pw2' },
+      },
+    };
+    expect(redactSecrets(spec).properties).toEqual({
+      template: {
+        parameters: {
+          Seed: { type: 'string', hidden: true, default: '***' },
+          Flavor: { type: 'string', default: 'm1.tiny' },
+          DBPassword: { type: 'string', default: '***' },
+        },
+        resources: {},
+      },
+      parameters: { Seed: '***', Flavor: 'm1.small', DBPassword: '***' },
+    });
+  });
+
+  it('masks a hidden parameter in node details, whose template sits beside them', () => {
+    const details = {
+      template: { parameters: { Seed2: { type: 'string', hidden: 'true' }, Plain: { type: 'string' } } },
+      parameters: { Seed2: 'x', Plain: 'y', OS_stack_id: 'id' },
+    };
+    expect(redactSecrets(details).parameters).toEqual({ Seed2: '***', Plain: 'y', OS_stack_id: 'id' });
+  });
+});

@@ -26,8 +26,11 @@ export interface Listable {
 }
 
 /**
- * One page of a scoped list. Rows are numbered in sort order (asc puts nulls first, desc last, as
- * Senlin does) and the page starts after the marker's position, so ties and nulls page correctly.
+ * One page of a scoped list, in sort order (asc puts nulls first, desc last, as Senlin does), with
+ * `id asc` breaking ties. The page starts after the marker's row by keyset: rows that sort after
+ * the marker's values, so the database reads only the page (through an index on the sort columns
+ * when there is one) instead of numbering every row of the list. An unknown marker, or one the
+ * filters leave out, restarts the list (Senlin).
  */
 export async function listPage<T extends ObjectLiteral>(
   ds: DataSource,
@@ -57,17 +60,27 @@ export async function listPage<T extends ObjectLiteral>(
     conds.push(extra.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + params.length}`));
     params.push(...extra.params);
   }
-  const sort = q.sort?.length ? q.sort : [{ column: l.defaultSort, dir: 'asc' as SortDir }];
-  const order = sort.map((o) => {
+  const sort = [...(q.sort?.length ? q.sort : [{ column: l.defaultSort, dir: 'asc' as SortDir }])];
+  for (const o of sort)
     if (!l.sortable.includes(o.column)) throw new Error(`'${o.column}' is not sortable on ${l.table}`);
-    return `t.${o.column} ${o.dir === 'desc' ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`;
-  });
-  order.push('t.id ASC');
+  sort.push({ column: 'id', dir: 'asc' });
+  // A column that cannot be null sorts by its plain direction, which its indexes serve (a btree
+  // index keeps nulls last ascending, so `ASC NULLS FIRST` would sort every matching row instead).
+  const meta = ds.getMetadata(target);
+  const nullable = (column: string) => meta.findColumnWithDatabaseName(column)?.isNullable ?? true;
+  const order = sort.map(
+    (o) =>
+      `t.${o.column} ${o.dir === 'desc' ? 'DESC' : 'ASC'}${nullable(o.column) ? (o.dir === 'desc' ? ' NULLS LAST' : ' NULLS FIRST') : ''}`,
+  );
   const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
-  let after = '0';
+  let from = `${l.table} t`;
+  const pageConds = [...conds];
   if (q.marker && isUuid(q.marker)) {
     params.push(q.marker);
-    after = `COALESCE((SELECT rn FROM ranked WHERE id = $${params.length}::uuid), 0)`;
+    // The marker's row, under the same conditions (so a row the filters leave out is unknown).
+    const markerRow = `SELECT t.* FROM ${l.table} t ${where ? `${where} AND` : 'WHERE'} t.id = $${params.length}::uuid`;
+    from = `${l.table} t LEFT JOIN (${markerRow}) m ON TRUE`;
+    pageConds.push(`(m.id IS NULL OR ${afterMarker(sort)})`);
   }
   let limit = '';
   if (q.limit !== undefined) {
@@ -75,11 +88,29 @@ export async function listPage<T extends ObjectLiteral>(
     limit = `LIMIT $${params.length}`;
   }
   const rows = await ds.query(
-    `WITH ranked AS (SELECT t.*, row_number() OVER (ORDER BY ${order.join(', ')}) AS rn FROM ${l.table} t ${where})
-     SELECT * FROM ranked WHERE rn > ${after} ORDER BY rn ${limit}`,
+    `SELECT t.* FROM ${from} ${pageConds.length ? `WHERE ${pageConds.join(' AND ')}` : ''}
+     ORDER BY ${order.join(', ')} ${limit}`,
     params,
   );
   return toEntities(ds, target, rows);
+}
+
+/**
+ * "Row t sorts after marker m" for these sort columns: t is after m on the first column, or equal
+ * (nulls included) there and after on the next, and so on. Nulls come first ascending and last
+ * descending, so a null is "after" a value only when descending, a value after a null only when
+ * ascending.
+ */
+function afterMarker(sort: { column: string; dir: SortDir }[]): string {
+  const after = ({ column: c, dir }: { column: string; dir: SortDir }) =>
+    dir === 'asc'
+      ? `(t.${c} > m.${c} OR (m.${c} IS NULL AND t.${c} IS NOT NULL))`
+      : `(t.${c} < m.${c} OR (m.${c} IS NOT NULL AND t.${c} IS NULL))`;
+  const terms = sort.map((o, i) => {
+    const equal = sort.slice(0, i).map((p) => `t.${p.column} IS NOT DISTINCT FROM m.${p.column}`);
+    return `(${[...equal, after(o)].join(' AND ')})`;
+  });
+  return `(${terms.join(' OR ')})`;
 }
 
 /** Rows matching a path identity within a scope, trying Senlin's rules in order until one matches. */

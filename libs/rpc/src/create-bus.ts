@@ -21,6 +21,7 @@ export function createBus(o: {
     prefix: o.prefix,
     queueExpiresMs: o.queueExpiresMs,
     connectionName: `${o.service ?? 'grove'} [${o.prefix}] ${hostname()}:${process.pid}`,
+    onHandlerError: (e, pattern) => o.logger.error({ err: e, pattern }, 'rpc handler failed'),
     onEvent: (event, detail) => {
       if (event === 'connect') o.logger.info('connected to RabbitMQ');
       else o.logger.warn({ detail }, event === 'disconnect' ? 'lost RabbitMQ; reconnecting' : 'RabbitMQ trouble');

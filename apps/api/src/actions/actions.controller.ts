@@ -27,7 +27,7 @@ export class ActionsController {
 
   @Get()
   async list(@Req() req: GroveRequest, @Query() query: Record<string, unknown>) {
-    const { query: q, scope, raw } = parseList(query, LIST, req.ctx);
+    const { query: q, scope, raw } = parseList(query, LIST, req);
     // cluster_id names clusters and is resolved here; below 1.14 Senlin accepts it and drops it.
     delete q.filters?.cluster_id;
     if (raw.cluster_id && atLeast(req.apiVersion, '1.14')) {

@@ -198,7 +198,7 @@ describe('del_nodes', () => {
       await act(
         w.project,
         w.cluster.id,
-        { del_nodes: { nodes: [w.members[1].id], destroy_after_deletion: 'yes' } },
+        { del_nodes: { nodes: [w.members[1].id], destroy_after_deletion: true } },
         '1.4',
       ),
     );
@@ -213,6 +213,17 @@ describe('del_nodes', () => {
       'destroy_after_deletion that is not a boolean',
       { nodes: ['fake_id'], destroy_after_deletion: 'not_bool' },
       "Unrecognized value 'not_bool', acceptable values are: '0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'",
+    ],
+    // Senlin's request schema then takes only a JSON boolean, whatever spelling oslo would read.
+    [
+      'destroy_after_deletion spelt as a string',
+      { nodes: ['fake_id'], destroy_after_deletion: 'yes' },
+      "'yes' is not of type 'boolean', 'null'",
+    ],
+    [
+      'destroy_after_deletion in a list',
+      { nodes: ['fake_id'], destroy_after_deletion: [1] },
+      "Unrecognized value '[1]', acceptable values are: '0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'",
     ],
   ])('refuses %s', async (_what, data, message) => {
     expectFault(await act(freshProject(), 'cluster_id', { del_nodes: data }, '1.4'), 400, 'HTTPBadRequest', message);

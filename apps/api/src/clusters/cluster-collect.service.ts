@@ -38,9 +38,19 @@ export class ClusterCollectService {
       text.includes('details') && withResource.length
         ? (await this.engine.call('nodes.details', { scope: scopeOf(ctx), nodeIds: withResource })).details
         : {};
+    // The members' specs say which of their stacks' parameters are hidden.
+    const specs = new Map<string, unknown>();
+    if (Object.keys(details).length)
+      for (const id of new Set(members.map((n) => n.profileId))) specs.set(id, (await this.profiles.getById(id))?.spec);
     const out: CollectedAttribute[] = [];
     for (const n of members) {
-      const view = toNodeView(n, names.get(n.profileId) ?? null, MAX_VERSION, details[n.id] ?? undefined);
+      const view = toNodeView(
+        n,
+        names.get(n.profileId) ?? null,
+        MAX_VERSION,
+        details[n.id] ?? undefined,
+        specs.get(n.profileId),
+      );
       const value = firstMatch(path, view);
       if (value !== undefined) out.push({ id: n.id, value });
     }

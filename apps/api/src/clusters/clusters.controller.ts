@@ -6,7 +6,7 @@ import { parseList, queryBool, type ListSpec } from '../http/list-params';
 import { locateAction } from '../http/location';
 import { atLeast } from '../http/microversion';
 import { API_CONFIG } from '../http/request-context.middleware';
-import { parseBool, unrecognizedBool } from '../http/senlin-validators';
+import { fieldBool } from '../http/senlin-validators';
 import { isMap } from '../http/verb-body';
 import { ClusterCreateBody, ClusterUpdateBody } from './clusters.dto';
 import { ClustersService } from './clusters.service';
@@ -26,7 +26,7 @@ export class ClustersController {
 
   @Get()
   async list(@Req() req: GroveRequest, @Query() query: Record<string, unknown>) {
-    const { query: q, scope } = parseList(query, LIST, req.ctx);
+    const { query: q, scope } = parseList(query, LIST, req);
     return { clusters: await this.clusters.views(await this.clusters.list(scope, q)) };
   }
 
@@ -72,8 +72,7 @@ export class ClustersController {
     if (body !== undefined && body !== null && !isMap(body))
       throw new HTTPBadRequest('The request body must be a JSON object.');
     if (force === undefined && isMap(body) && body.force !== undefined && body.force !== null) {
-      force = parseBool(body.force);
-      if (force === undefined) throw new HTTPBadRequest(unrecognizedBool(body.force));
+      force = fieldBool(body.force) === true;
     }
     const actionId = await this.clusters.delete(req.ctx, id, atLeast(req.apiVersion, '1.8') && force === true);
     locateAction(req, res, actionId, this.cfg.API_PUBLIC_URL);

@@ -1,3 +1,4 @@
+import { MAX_ACTION_TIMEOUT_S } from '@grove/core';
 import { SBool, SCapacity, SMap, SName, SNested, SNonNegativeInt, SString, Required } from '../http/senlin-validators';
 
 export class ClusterCreate {
@@ -6,7 +7,7 @@ export class ClusterCreate {
   @SCapacity(0, { nullable: true }) min_size?: number | null;
   @SCapacity(-1, { nullable: true }) max_size?: number | null;
   @SCapacity(0, { nullable: true }) desired_capacity?: number | null;
-  @SNonNegativeInt({ nullable: true }) timeout?: number | null;
+  @SNonNegativeInt({ nullable: true, max: MAX_ACTION_TIMEOUT_S }) timeout?: number | null;
   @SMap({ nullable: true }) metadata?: Record<string, unknown> | null;
   /** From 1.7. */
   @SMap({ nullable: true }) config?: Record<string, unknown> | null;
@@ -20,7 +21,7 @@ export class ClusterCreateBody {
 export class ClusterUpdate {
   @SName({ nullable: true }) name?: string | null;
   @SString({ nullable: true }) profile_id?: string | null;
-  @SNonNegativeInt({ nullable: true }) timeout?: number | null;
+  @SNonNegativeInt({ nullable: true, max: MAX_ACTION_TIMEOUT_S }) timeout?: number | null;
   @SMap({ nullable: true }) metadata?: Record<string, unknown> | null;
   /** From 1.6. */
   @SBool({ nullable: true }) profile_only?: boolean | null;

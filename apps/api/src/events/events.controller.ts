@@ -35,7 +35,7 @@ export class EventsController {
 
   @Get()
   async list(@Req() req: GroveRequest, @Query() query: Record<string, unknown>) {
-    const { query: q, scope, raw } = parseList(query, LIST, req.ctx);
+    const { query: q, scope, raw } = parseList(query, LIST, req);
     if (raw.cluster_id) {
       const ids = await clusterFilter(raw.cluster_id, (ident) => this.clusters.find(scope, ident));
       if (!ids) return { events: [] };

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -37,6 +38,9 @@ export function useJsonBodies(app: INestApplication, limit: number): void {
       verify: (req, _res, buf) => {
         (req as { [RAW]?: Buffer })[RAW] = buf;
         if (!declaredJson(mediaType(req)) && buf[0] !== 0x7b) throw new NotJson('not a JSON body');
+        // The decoder would turn bad bytes (a raw lone surrogate, say) into U+FFFD and store that.
+        if (!isUtf8(buf))
+          throw Object.assign(new Error('the body is not valid UTF-8'), { type: 'entity.parse.failed' });
       },
     }),
   );

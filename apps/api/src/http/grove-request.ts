@@ -6,4 +6,6 @@ import type { ApiVersion } from './microversion';
 export interface GroveRequest extends Request {
   ctx: RequestContext;
   apiVersion: ApiVersion;
+  /** The largest page a list answers (MAX_LIST_LIMIT), also its size when no limit is given. */
+  maxListLimit: number;
 }

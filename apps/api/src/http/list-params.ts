@@ -1,5 +1,6 @@
-import { Forbidden, HTTPBadRequest, isUuid, scopeOf, type RequestContext, type Scope } from '@grove/core';
+import { Forbidden, HTTPBadRequest, isUuid, scopeOf, type Scope } from '@grove/core';
 import type { ListQuery } from '@grove/db';
+import type { GroveRequest } from './grove-request';
 
 export interface FilterSpec {
   /** Column in the table (snake_case). */
@@ -36,12 +37,18 @@ const last = (v: unknown): string => {
 
 /**
  * Reads a list request's query the way Senlin does: only known parameters (else 400), limit a
- * non-negative integer, marker a UUID, sort `key[:dir],…` with known keys, global_project
+ * non-negative integer (at most the request's maxListLimit, which is also the page size when no
+ * limit is given: Senlin lists everything, which a large project cannot afford), marker a UUID, sort `key[:dir],…` with known keys, global_project
  * `true`/`false` (true only for admins), filters exact and repeatable. Checks run in Senlin's
  * order (the api layer's, then the request object's, then the conductor's 403), and an empty
  * single-valued parameter (`?limit=`) counts as absent, as WebOb hands it over.
  */
-export function parseList(query: Record<string, unknown>, spec: ListSpec, ctx: RequestContext): ParsedList {
+export function parseList(
+  query: Record<string, unknown>,
+  spec: ListSpec,
+  req: Pick<GroveRequest, 'ctx' | 'maxListLimit'>,
+): ParsedList {
+  const { ctx } = req;
   const paging = spec.noPaging ? [] : ['limit', 'marker', 'global_project'];
   const known = new Set([...paging, 'sort', ...Object.keys(spec.filters)]);
   for (const key of Object.keys(query)) {
@@ -64,8 +71,11 @@ export function parseList(query: Record<string, unknown>, spec: ListSpec, ctx: R
     if (!/^\s*[-+]?\d+\s*$/.test(limit))
       throw new HTTPBadRequest(`The value for limit must be an integer: '${limit}'.`);
     if (Number(limit) < 0) throw new HTTPBadRequest(`Value must be >= 0 for field 'limit'.`);
-    q.limit = Number(limit);
+    // Larger limits are cut to the maximum, as Nova's and Glance's are: a client paging with a
+    // huge limit still gets its pages.
+    q.limit = Math.min(Number(limit), req.maxListLimit);
   }
+  if (!spec.noPaging) q.limit ??= req.maxListLimit;
   const marker = single('marker');
   if (marker !== undefined) {
     if (!isUuid(marker)) throw new HTTPBadRequest(`The value for marker is not a valid UUID: '${marker}'.`);

@@ -16,10 +16,17 @@ export const API_CONFIG = Symbol('API_CONFIG');
 
 const VERSION_LIST = new Set(['/', '/versions', '/versions/']);
 
+/** Identity headers and the columns they are stored in (varchar(64), as Keystone's ids are at most 64). */
+const IDENTITY_HEADERS = ['x-user-id', 'x-project-id', 'x-tenant-id', 'x-project-domain-id', 'x-domain-id'];
+const IDENTITY_MAX = 64;
+
 const header = (req: GroveRequest, name: string): string | undefined => {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
 };
+
+const canonical = (name: string) =>
+  name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
 
 /**
  * Who is asking, from the headers Keystone's middleware sets (X-Project-Id, X-User-Id, X-Roles);
@@ -35,6 +42,11 @@ export class RequestContextMiddleware implements NestMiddleware {
     const requestId =
       typeof (req as { id?: unknown }).id === 'string' ? ((req as { id?: string }).id as string) : `req-${newId()}`;
     res.setHeader('X-OpenStack-Request-ID', requestId);
+    // Keystone never issues a longer id, so one names nobody; refused on reads too, as that is simpler.
+    for (const name of IDENTITY_HEADERS) {
+      if ((header(req, name)?.length ?? 0) > IDENTITY_MAX)
+        throw new HTTPBadRequest(`The ${canonical(name)} header must be at most ${IDENTITY_MAX} characters long.`);
+    }
     const roles = (header(req, 'x-roles') ?? '')
       .split(',')
       .map((r) => r.trim())
@@ -48,6 +60,7 @@ export class RequestContextMiddleware implements NestMiddleware {
       roles: effectiveRoles,
       isAdmin: effectiveRoles.map((r) => r.toLowerCase()).includes('admin'),
     };
+    req.maxListLimit = this.cfg.MAX_LIST_LIMIT;
     // The version list is served before negotiation (Senlin's versions app): any header is fine there.
     req.apiVersion = VERSION_LIST.has(req.originalUrl.split('?')[0]) ? DEFAULT_VERSION : this.negotiate(req);
     // Successful versioned responses echo the version; the error filter strips these again.

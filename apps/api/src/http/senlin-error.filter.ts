@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { GroveError, newId, ROOT_LOGGER, type Logger } from '@grove/core';
+import { GroveError, newId, quoteBounded, ROOT_LOGGER, type Logger } from '@grove/core';
 
 /** WebOb's title and explanation for each status, which Senlin's fault body carries. */
 const WEBOB: Record<number, [string, string]> = {
@@ -24,6 +24,7 @@ const WEBOB: Record<number, [string, string]> = {
     'The resource could not be generated that was acceptable to your browser (content of type application/json.',
   ],
   409: ['Conflict', 'There was a conflict when trying to complete your request.'],
+  431: ['Request Header Fields Too Large', 'The request header fields were too large.'],
   500: [
     'Internal Server Error',
     'The server has either erred or is incapable of performing\r\nthe requested operation.\r\n',
@@ -31,10 +32,18 @@ const WEBOB: Record<number, [string, string]> = {
   503: ['Service Unavailable', 'The server is currently unavailable. Please try again at a later time.'],
 };
 
+/** The longest message a fault carries: whatever an error quotes, a huge input never comes back whole. */
+const MESSAGE_MAX = 2000;
+
 /** Senlin's fault body: `{code, title, explanation, error: {code, message, type}}`. */
 export function faultBody(status: number, type: string, message: string) {
   const [title, explanation] = WEBOB[status] ?? WEBOB[500];
-  return { code: status, error: { code: status, message, type }, explanation, title };
+  return {
+    code: status,
+    error: { code: status, message: quoteBounded(message, MESSAGE_MAX), type },
+    explanation,
+    title,
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { applyDecorators, type ArgumentMetadata, Injectable, type PipeTransform } from '@nestjs/common';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import { ValidateBy, ValidateIf, ValidateNested, validateSync, type ValidationError } from 'class-validator';
-import { HTTPBadRequest } from '@grove/core';
+import { boolFromString, HTTPBadRequest, pyRepr, unrecognizedBool } from '@grove/core';
 
 /**
  * Request bodies are DTO classes checked by class-validator (STYLE C5), with Senlin's coercions
@@ -9,19 +9,10 @@ import { HTTPBadRequest } from '@grove/core';
  * wording for missing and unknown keys and wrong types, the versioned-object fields' for the rest.
  */
 
-/** Python's repr of a JSON value, as jsonschema puts it in its messages. */
-export function pyRepr(v: unknown): string {
-  if (v === null || v === undefined) return 'None';
-  if (v === true) return 'True';
-  if (v === false) return 'False';
-  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
-  if (typeof v === 'object')
-    return `{${Object.entries(v)
-      .map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)
-      .join(', ')}}`;
-  return String(v);
-}
+export { pyRepr };
+
+/** The class-transformer group of `validateBody(…, { lenient: true })`. */
+const LENIENT = 'lenient';
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -60,7 +51,8 @@ export const Required = (message?: string) =>
     { absentOk: false },
   );
 
-export const SString = (o: { nullable?: boolean } = {}) =>
+/** A string; `maxLength` is its column's, worded as Senlin words its own length limits. */
+export const SString = (o: { nullable?: boolean; maxLength?: number } = {}) =>
   applyDecorators(
     o.nullable ? WhenGiven() : WhenPresent(),
     rule(
@@ -68,6 +60,15 @@ export const SString = (o: { nullable?: boolean } = {}) =>
       (v) => typeof v === 'string',
       (_p, v) => `${pyRepr(v)} is not of type 'string'`,
     ),
+    ...(o.maxLength === undefined
+      ? []
+      : [
+          rule(
+            'stringLength',
+            (v) => typeof v !== 'string' || v.length <= o.maxLength!,
+            (p) => `The value for the ${p} field must be less than ${o.maxLength} characters long.`,
+          ),
+        ]),
   );
 
 const NAME = /^[a-zA-Z\u4e00-\u9fa5\d._~-]*$/;
@@ -106,8 +107,21 @@ const isInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v);
 const notInt = (p: string, v: unknown) =>
   `The value for ${p} must be an integer: '${v === null ? 'None' : String(v)}'.`;
 
-/** A count-like integer (Senlin's NonNegativeInteger). */
-export const SNonNegativeInt = (o: { nullable?: boolean } = {}) =>
+/** The largest value of Postgres's `int`, the type of every integer column. */
+export const INT_MAX = 2_147_483_647;
+
+const atMost = (max: number) =>
+  rule(
+    'max',
+    (v) => !isInt(v) || (v as number) <= max,
+    (p) => `The value for the ${p} field must be less than or equal to ${max}.`,
+  );
+
+/**
+ * A count-like integer (Senlin's NonNegativeInteger). Python's ints have no end, Postgres's do:
+ * `max` (its column's range by default) is worded as Senlin words its Capacity's maximum.
+ */
+export const SNonNegativeInt = (o: { nullable?: boolean; max?: number } = {}) =>
   applyDecorators(
     toInt(),
     o.nullable ? WhenGiven() : WhenPresent(),
@@ -117,9 +131,10 @@ export const SNonNegativeInt = (o: { nullable?: boolean } = {}) =>
       (v) => !isInt(v) || (v as number) >= 0,
       (p) => `Value must be >= 0 for field '${p}'.`,
     ),
+    atMost(o.max ?? INT_MAX),
   );
 
-/** A cluster size (Senlin's Capacity): an integer from `min` to `max`. */
+/** A cluster size (Senlin's Capacity): an integer from `min` to `max` (the column's range by default). */
 export const SCapacity = (min: number, o: { max?: number; nullable?: boolean } = {}) =>
   applyDecorators(
     toInt(),
@@ -130,15 +145,7 @@ export const SCapacity = (min: number, o: { max?: number; nullable?: boolean } =
       (v) => !isInt(v) || (v as number) >= min,
       (p) => `The value for the ${p} field must be greater than or equal to ${min}.`,
     ),
-    ...(o.max === undefined
-      ? []
-      : [
-          rule(
-            'capacityMax',
-            (v) => !isInt(v) || (v as number) <= o.max!,
-            (p) => `The value for the ${p} field must be less than or equal to ${o.max}.`,
-          ),
-        ]),
+    atMost(o.max ?? INT_MAX),
   );
 
 /** A float, given as a number or a numeric string. */
@@ -155,31 +162,42 @@ export const SNumber = (o: { nullable?: boolean } = {}) =>
     ),
   );
 
-const TRUE = ['1', 't', 'true', 'on', 'y', 'yes'];
-const FALSE = ['0', 'f', 'false', 'off', 'n', 'no'];
-/** Senlin's message for a value that is not a boolean spelling. */
-export const unrecognizedBool = (v: unknown) =>
-  `Unrecognized value '${String(v)}', acceptable values are: '0', '1', 'f', 'false', 'n', 'no', 'off', 'on', 't', 'true', 'y', 'yes'`;
+export { unrecognizedBool };
 
-/** Parses the spellings oslo accepts; undefined when the value is none of them. */
-export function parseBool(v: unknown): boolean | undefined {
-  if (typeof v === 'boolean') return v;
-  const s = String(v).toLowerCase();
-  if (TRUE.includes(s)) return true;
-  if (FALSE.includes(s)) return false;
-  return undefined;
-}
+/** oslo's strict boolean spellings (`'yes'`, `1`, `true`); undefined for anything else, `[1]` included. */
+export const parseBool = boolFromString;
 
+/**
+ * A boolean field of a request body, read as Senlin's request objects read it: first coerced with
+ * oslo's strict spellings (`[1]` is refused there, as `Unrecognized value '[1]'…`), then checked by
+ * the object's JSON schema, which takes only a JSON boolean (or null when the field is nullable):
+ * `'yes' is not of type 'boolean', 'null'`.
+ */
 export const SBool = (o: { nullable?: boolean } = {}) =>
   applyDecorators(
-    Transform(({ value }) => (value === undefined || value === null ? value : (parseBool(value) ?? value))),
+    // A webhook's params are strings from a URL or an alarm: there the spellings are taken as they are.
+    Transform(({ value }) => boolFromString(value) ?? value, { groups: [LENIENT] }),
     o.nullable ? WhenGiven() : WhenPresent(),
     rule(
       'boolean',
-      (v) => typeof v === 'boolean',
+      (v) => boolFromString(v) !== undefined,
       (_p, v) => unrecognizedBool(v),
     ),
+    rule(
+      'booleanType',
+      (v) => boolFromString(v) === undefined || typeof v === 'boolean',
+      (_p, v) => `${pyRepr(v)} is not of type 'boolean'${o.nullable ? ", 'null'" : ''}`,
+    ),
   );
+
+/** A boolean field read outside a DTO, as SBool reads it; throws its first problem. */
+export function fieldBool(v: unknown, o: { nullable?: boolean } = {}): boolean | null {
+  if (v === null && o.nullable) return null;
+  if (boolFromString(v) === undefined) throw new HTTPBadRequest(unrecognizedBool(v));
+  if (typeof v !== 'boolean')
+    throw new HTTPBadRequest(`${pyRepr(v)} is not of type 'boolean'${o.nullable ? ", 'null'" : ''}`);
+  return v;
+}
 
 /** A free-form JSON object (metadata, spec, config): kept as given, never whitelisted inside. */
 export const SMap = (o: { nullable?: boolean } = {}) =>
@@ -324,7 +342,7 @@ export function describe(errors: ValidationError[]): string[] {
  */
 export function validateBody<T extends object>(cls: new () => T, body: unknown, o: { lenient?: boolean } = {}): T {
   if (!isMap(body)) throw new HTTPBadRequest('The request body must be a JSON object.');
-  const dto = plainToInstance(cls, body);
+  const dto = plainToInstance(cls, body, o.lenient ? { groups: [LENIENT] } : {});
   const errors = validateSync(dto, {
     whitelist: true,
     forbidNonWhitelisted: !o.lenient,

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { HTTPBadRequest, NODE_STATUSES, type ApiConfig } from '@grove/core';
+import { boolParam, HTTPBadRequest, NODE_STATUSES, pyText, type ApiConfig } from '@grove/core';
 import type { GroveRequest } from '../http/grove-request';
 import { parseList, queryBool, type ListSpec } from '../http/list-params';
 import { locateAction } from '../http/location';
@@ -39,7 +39,7 @@ export class NodesController {
 
   @Get()
   async list(@Req() req: GroveRequest, @Query() query: Record<string, unknown>) {
-    const { query: q, scope, raw } = parseList(query, LIST, req.ctx);
+    const { query: q, scope, raw } = parseList(query, LIST, req);
     if (q.filters?.cluster_id) delete q.filters.cluster_id;
     const list = await this.nodes.list(scope, q, raw.cluster_id?.[0]);
     return { nodes: await this.nodes.views(list, req.apiVersion) };
@@ -95,7 +95,9 @@ export class NodesController {
     if (body !== undefined && body !== null && !isMap(body))
       throw new HTTPBadRequest('The request body must be a JSON object.');
     const raw = isMap(body) ? body.force : undefined;
-    const force = raw === undefined || raw === null ? false : queryBool('force', raw);
+    // Senlin reads this body value with parse_bool_param: `str(v).lower()` must be true or false.
+    const force = raw === undefined || raw === null ? false : boolParam(raw);
+    if (force === undefined) throw new HTTPBadRequest(`Invalid value '${pyText(raw)}' specified for 'force'`);
     const actionId = await this.nodes.delete(req.ctx, id, atLeast(req.apiVersion, '1.8') && force);
     locateAction(req, res, actionId, this.cfg.API_PUBLIC_URL);
     // Senlin answers a delete with the JSON literal null.

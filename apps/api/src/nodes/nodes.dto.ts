@@ -6,7 +6,7 @@ export class NodeCreate {
   @Required() @SString() profile_id!: string;
   /** Empty or null: an orphan node. */
   @SString({ nullable: true }) cluster_id?: string | null;
-  @SString({ nullable: true }) role?: string | null;
+  @SString({ nullable: true, maxLength: 64 }) role?: string | null;
   @SMap({ nullable: true }) metadata?: Record<string, unknown> | null;
 }
 
@@ -18,7 +18,7 @@ export class NodeCreateBody {
 export class NodeUpdate {
   @SName({ nullable: true }) name?: string | null;
   @SString({ nullable: true }) profile_id?: string | null;
-  @SString({ nullable: true }) role?: string | null;
+  @SString({ nullable: true, maxLength: 64 }) role?: string | null;
   @SMap({ nullable: true }) metadata?: Record<string, unknown> | null;
   /** From 1.13; dropped before. */
   @SBool({ nullable: true }) tainted?: boolean | null;
@@ -49,6 +49,6 @@ export class NodeAdoptPreviewBody {
 export class NodeAdoptBody extends NodeAdoptPreviewBody {
   /** `node-` and 8 random characters when not given (Senlin's default). */
   @SName({ nullable: true }) name?: string | null;
-  @SString({ nullable: true }) role?: string | null;
+  @SString({ nullable: true, maxLength: 64 }) role?: string | null;
   @SMap({ nullable: true }) metadata?: Record<string, unknown> | null;
 }

@@ -62,10 +62,10 @@ export class NodesService {
   async show(ctx: RequestContext, v: ApiVersion, identity: string, details: boolean) {
     const node = await this.nodes.get(scopeOf(ctx), identity);
     const names = await this.profiles.namesByIds([node.profileId]);
-    const extra = details
-      ? (await this.engine.call('node.details', { scope: scopeOf(ctx), nodeId: node.id })).details
-      : undefined;
-    return toNodeView(node, names.get(node.profileId) ?? null, v, extra);
+    if (!details) return toNodeView(node, names.get(node.profileId) ?? null, v);
+    const extra = (await this.engine.call('node.details', { scope: scopeOf(ctx), nodeId: node.id })).details;
+    const spec = (await this.profiles.getById(node.profileId))?.spec;
+    return toNodeView(node, names.get(node.profileId) ?? null, v, extra, spec);
   }
 
   get(ctx: RequestContext, identity: string): Promise<NodeEntity> {

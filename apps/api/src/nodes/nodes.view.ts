@@ -8,6 +8,8 @@ export function toNodeView(
   profileName: string | null,
   v: ApiVersion,
   details?: Record<string, unknown>,
+  /** The node's profile spec, whose template says which stack parameters are hidden. */
+  spec?: unknown,
 ) {
   const view: Record<string, unknown> = {
     id: n.id,
@@ -33,6 +35,6 @@ export function toNodeView(
   if (atLeast(v, '1.13')) view.tainted = n.tainted;
   if (atLeast(v, GROVE_EXTENSIONS)) view.protected = n.protected;
   // The cloud's view may include a stack's parameters; credentials among them stay hidden.
-  if (details !== undefined) view.details = redactSecrets(details);
+  if (details !== undefined) view.details = redactSecrets(details, spec);
   return view;
 }

@@ -17,7 +17,7 @@ export class PoliciesController {
 
   @Get()
   async list(@Req() req: GroveRequest, @Query() query: Record<string, unknown>) {
-    const { query: q, scope } = parseList(query, LIST, req.ctx);
+    const { query: q, scope } = parseList(query, LIST, req);
     return { policies: (await this.policies.list(scope, q)).map(toPolicyView) };
   }
 

@@ -17,7 +17,7 @@ export class ProfilesController {
 
   @Get()
   async list(@Req() req: GroveRequest, @Query() query: Record<string, unknown>) {
-    const { query: q, scope } = parseList(query, LIST, req.ctx);
+    const { query: q, scope } = parseList(query, LIST, req);
     return { profiles: (await this.profiles.list(scope, q)).map(toProfileView) };
   }
 

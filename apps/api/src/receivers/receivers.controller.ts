@@ -32,7 +32,7 @@ export class ReceiversController {
 
   @Get()
   async list(@Req() req: GroveRequest, @Query() query: Record<string, unknown>) {
-    const { query: q, scope } = parseList(query, LIST, req.ctx);
+    const { query: q, scope } = parseList(query, LIST, req);
     // The `user` filter exists from 1.4; Senlin accepts it before and ignores it.
     if (!atLeast(req.apiVersion, '1.4')) delete q.filters?.user_id;
     return { receivers: (await this.receivers.list(scope, q)).map((r) => toReceiverView(r, req.apiVersion)) };

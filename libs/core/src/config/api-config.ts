@@ -1,5 +1,6 @@
 import { Expose, Transform } from 'class-transformer';
 import { ArrayNotEmpty, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { MAX_ACTION_TIMEOUT_S } from '../clock';
 import { CommonConfig } from './common-config';
 import { EmptyAsUnset, ToBoolean, ToNumber } from './load-config';
 
@@ -86,7 +87,35 @@ export class ApiConfig extends CommonConfig {
   @ToNumber()
   @IsInt()
   @Min(1)
+  @Max(MAX_ACTION_TIMEOUT_S)
   DEFAULT_ACTION_TIMEOUT_S = 3600;
+
+  /**
+   * The largest page a list answers, and its size when the request gives no `limit` (a larger
+   * limit is cut to this). Senlin has no such bound and lists everything by default.
+   */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  MAX_LIST_LIMIT = 1000;
+
+  /** Events older than this many days are deleted by a periodic purge; 0 keeps them forever. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  EVENT_RETENTION_DAYS = 30;
+
+  /** How often the api purges events older than EVENT_RETENTION_DAYS. */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(10)
+  @Max(86_400)
+  EVENT_PURGE_INTERVAL_S = 3600;
 
   /** GET /v1/services reports a service `down` when its heartbeat is older than this (Senlin's service_down_time). */
   @Expose()

@@ -54,6 +54,16 @@ describe('resolveSpec', () => {
     expect(reason(() => resolveSpec(schema, { flavor: { id: 1 } }))).toMatch(/not a valid string/);
   });
 
+  it('refuses integers beyond an int, and booleans Python would not read', () => {
+    expect(reason(() => resolveSpec(schema, { flavor: 'm1', count: 2147483648 }))).toBe(
+      "The value '2147483648' is out of range: at most 2147483647 in magnitude (spec item 'count')",
+    );
+    expect(resolveSpec(schema, { flavor: 'm1', count: '2147483647' }).count).toBe(2147483647);
+    expect(reason(() => resolveSpec(schema, { flavor: 'm1', auto: [1] }))).toBe(
+      "The value '[1]' is not a valid Boolean (spec item 'auto')",
+    );
+  });
+
   it('checks allowed values', () => {
     expect(reason(() => resolveSpec(schema, { flavor: 'm1', kind: 'WARM' }))).toBe(
       "'WARM' must be one of the allowed values: SOFT, HARD (spec item 'kind')",

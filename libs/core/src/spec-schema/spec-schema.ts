@@ -7,6 +7,8 @@
  * "3" given for an Integer becomes 3, "yes" for a Boolean becomes true. Where Senlin is lax by
  * accident (a string passing as a List, 1.5 truncated to an Integer) Grove refuses.
  */
+import { boolFromString } from '../senlin-bool/senlin-bool';
+
 export type SchemaType = 'String' | 'Integer' | 'Number' | 'Boolean' | 'Map' | 'List';
 
 export interface PropSchema {
@@ -69,10 +71,10 @@ export function pyStr(v: unknown): string {
   return String(v);
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The largest integer a spec may give: Postgres's `int`, which a health policy's interval is stored in. */
+const INT_MAX = 2_147_483_647;
 
-const BOOL_TRUE = ['1', 't', 'true', 'on', 'y', 'yes'];
-const BOOL_FALSE = ['0', 'f', 'false', 'off', 'n', 'no'];
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const join = (path: string, key: string | number) =>
   typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key;
@@ -129,6 +131,9 @@ function coerce(schema: PropSchema, value: unknown, path: string): unknown {
       const n = typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value) ? Number(value) : value;
       if (typeof n !== 'number' || !Number.isInteger(n))
         throw valueError(path, `The value '${pyStr(value)}' is not a valid Integer`);
+      // Python's ints have no end; Grove's columns and timers do (an interval, a timeout in seconds).
+      if (Math.abs(n) > INT_MAX)
+        throw valueError(path, `The value '${pyStr(value)}' is out of range: at most ${INT_MAX} in magnitude`);
       return n;
     }
     case 'Number': {
@@ -138,10 +143,8 @@ function coerce(schema: PropSchema, value: unknown, path: string): unknown {
       return n;
     }
     case 'Boolean': {
-      if (typeof value === 'boolean') return value;
-      const s = String(value).toLowerCase();
-      if (BOOL_TRUE.includes(s)) return true;
-      if (BOOL_FALSE.includes(s)) return false;
+      const b = boolFromString(value);
+      if (b !== undefined) return b;
       throw valueError(path, `The value '${pyStr(value)}' is not a valid Boolean`);
     }
     case 'Map': {

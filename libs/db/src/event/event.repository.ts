@@ -81,6 +81,21 @@ export class EventRepository {
     if (ids.length) await sql(em, `UPDATE event SET published = true WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
+  /**
+   * Deletes up to `limit` events older than `days` days, oldest first; returns how many went. In
+   * batches, so that a first purge of a long history holds no lock for long (the index on
+   * timestamp finds them without a scan).
+   */
+  async purgeOlderThan(days: number, limit: number): Promise<number> {
+    const { count } = await sql(
+      this.ds,
+      `DELETE FROM event WHERE id IN (
+         SELECT id FROM event WHERE timestamp < now() - make_interval(days => $1) ORDER BY timestamp LIMIT $2)`,
+      [days, limit],
+    );
+    return count;
+  }
+
   /** Marks up to `limit` events published without publishing them (nobody listens); returns how many. */
   async markSomePublished(limit: number): Promise<number> {
     const { count } = await sql(

@@ -1,4 +1,4 @@
-import { CloudError, CloudResourceFailed, CloudTimeout, SpecError } from '@grove/core';
+import { CloudError, CloudResourceFailed, CloudTimeout, quoteBounded, SpecError } from '@grove/core';
 import type { Stack } from '@grove/drivers';
 import {
   ProfileError,
@@ -23,7 +23,7 @@ export async function validateStackSpec(ctx: ProfileContext, props: HeatStackPro
   } catch (e) {
     // Heat refusing the template is a spec problem; Heat being unreachable is not.
     if (e instanceof CloudError && e.httpStatus !== undefined && e.httpStatus >= 400 && e.httpStatus < 500) {
-      throw new SpecError('template', `Failed in validating template: ${e.message}`);
+      throw new SpecError('template', `Failed in validating template: ${quoteBounded(e.message, 300)}`);
     }
     throw e;
   }

@@ -1,4 +1,4 @@
-import { SpecError } from '@grove/core';
+import { quoteBounded, SpecError } from '@grove/core';
 import type { CloudDrivers, Port, ServerCreate, ServerNetwork } from '@grove/drivers';
 import {
   nodeTags,
@@ -22,10 +22,17 @@ export interface InternalPort {
   floating?: { id: string; remove: boolean };
 }
 
-/** Resolves a flavor, image or keypair, or says which one is missing in Senlin's words. */
+/** The longest name or id OpenStack keeps (its name columns are 255 long); a longer one names nothing. */
+const NAME_MAX = 255;
+
+/**
+ * Resolves a flavor, image or keypair, or says which one is missing in Senlin's words. An empty or
+ * over-long identity is missing without asking the cloud: `GET /flavors/` would list them all, and
+ * a 100 KB name makes a URL the cloud refuses (which would read as an outage).
+ */
 async function lookup<T>(what: string, ident: string, find: () => Promise<T | null>): Promise<T> {
-  const found = await find();
-  if (!found) throw new SpecError(what, `The specified ${what} '${ident}' could not be found.`);
+  const found = ident && ident.length <= NAME_MAX ? await find() : null;
+  if (!found) throw new SpecError(what, `The specified ${what} '${quoteBounded(ident)}' could not be found.`);
   return found;
 }
 

@@ -17,6 +17,8 @@ export interface AmqpBackendOptions {
   prefix: string;
   /** Where connection trouble is reported; the manager reconnects by itself. */
   onEvent?: (event: 'connect' | 'disconnect' | 'error', detail?: string) => void;
+  /** An RPC handler threw something that is not a GroveError (a bug): for the serving process's log. */
+  onHandlerError?: (e: unknown, pattern: string) => void;
   /** Test runs ask their queues to vanish when idle, so nothing is left on a shared broker. */
   queueExpiresMs?: number;
   /**
@@ -206,11 +208,11 @@ export class AmqpBackend implements BusBackend {
 
   private async onRpc(ch: Channel, msg: ConsumeMessage, handlers: BusHandlers): Promise<void> {
     let reply: RpcReply;
+    const p = parse(msg);
     try {
-      const p = parse(msg);
       reply = p ? { ok: await handlers.rpc(p.pattern, p.data) } : toReplyError(new Error('bad packet'));
     } catch (e) {
-      reply = toReplyError(e);
+      reply = toReplyError(e, (bug) => this.o.onHandlerError?.(bug, p?.pattern ?? '?'));
     }
     const { replyTo, correlationId } = msg.properties;
     safely(() => {

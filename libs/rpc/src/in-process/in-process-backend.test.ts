@@ -51,3 +51,28 @@ describe('InProcessBackend named queues', () => {
     await bus.publishTopic('x', 'k', {}); // nobody to hear it, and no error
   });
 });
+
+describe('InProcessBackend calls', () => {
+  const serveRpc = async (bus: InProcessBackend, rpc: () => Promise<unknown>) =>
+    bus.serve('engine', { rpc, event: async () => undefined }, { workConcurrency: 1, rpcConcurrency: 1 });
+
+  it('answers a bug in a handler with a generic error, and hands the bug itself to the log', async () => {
+    const logged: unknown[] = [];
+    const bus = new InProcessBackend((e) => logged.push(e));
+    const bug = new TypeError("Cannot read properties of undefined (reading 'id')");
+    await serveRpc(bus, async () => Promise.reject(bug));
+    await expect(bus.call('engine', 'profile.validate', {}, 1000)).rejects.toMatchObject({
+      status: 500,
+      message: 'The engine failed to handle the request; see its log.',
+    });
+    expect(logged).toEqual([bug]);
+  });
+
+  it('passes a GroveError through as it is, without logging it', async () => {
+    const logged: unknown[] = [];
+    const bus = new InProcessBackend((e) => logged.push(e));
+    await serveRpc(bus, async () => Promise.reject(new ResourceNotFound('profile', 'p')));
+    await expect(bus.call('engine', 'profile.get', {}, 1000)).rejects.toBeInstanceOf(ResourceNotFound);
+    expect(logged).toEqual([]);
+  });
+});

@@ -55,9 +55,10 @@ export class InProcessBackend implements BusBackend {
         timeoutMs,
       );
     });
-    const reply: Promise<RpcReply> = server.handlers
-      .rpc(pattern, copy(data))
-      .then((ok) => ({ ok: copy(ok) }) as RpcReply, toReplyError);
+    const reply: Promise<RpcReply> = server.handlers.rpc(pattern, copy(data)).then(
+      (ok) => ({ ok: copy(ok) }) as RpcReply,
+      (e: unknown) => toReplyError(e, this.onError),
+    );
     try {
       return fromReply(await Promise.race([reply, timeout]));
     } finally {
