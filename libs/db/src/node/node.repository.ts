@@ -144,25 +144,17 @@ export class NodeRepository {
    * under `engineId`: an engine whose action was taken over must not overwrite what the new owner
    * recorded. False when the action is no longer this engine's.
    */
-  async recordResource(
-    id: string,
-    physicalId: string,
-    data: Record<string, unknown>,
-    owner: { actionId: string; engineId: string },
-  ): Promise<boolean> {
-    const { count } = await sql(
+  async recordResource(id: string, physicalId: string, data: Record<string, unknown>, claim: Claim): Promise<boolean> {
+    const { rows } = await sql<{ id: string }>(
       this.ds,
-      `UPDATE node SET physical_id = $2, data = $3, updated_at = now()
-       WHERE id = $1 AND EXISTS (SELECT 1 FROM action WHERE id = $4 AND owner = $5 AND status = 'RUNNING')`,
-      [id, physicalId, data, owner.actionId, owner.engineId],
+      `WITH held AS (${heldRow('$4', '$5', '$6')})
+       UPDATE node SET physical_id = $2, data = $3, updated_at = now()
+       WHERE id = $1 AND EXISTS (SELECT 1 FROM held) RETURNING id`,
+      [id, physicalId, data, claim.actionId, claim.engineId, claim.epoch],
     );
-    return count === 1;
+    return rows.length === 1;
   }
 
-  /**
-   * Sets a node's status and records the events that go with it, in one statement: both happen
-   * or neither, without the round trips of a transaction (the engine does this for every node action).
-   */
   /**
    * A node's intermediate status with its events, in one statement, written only while `claim`
    * holds (heldRow); throws ClaimLost otherwise, with nothing written.

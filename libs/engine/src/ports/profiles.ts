@@ -2,7 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { ResourceNotFound, type Logger } from '@grove/core';
 import { CloudConnector } from '@grove/drivers';
-import { ClusterRepository, NodeRepository, ProfileRepository, type NodeEntity, type ProfileEntity } from '@grove/db';
+import {
+  ClusterRepository,
+  NodeRepository,
+  ProfileRepository,
+  type Claim,
+  type NodeEntity,
+  type ProfileEntity,
+} from '@grove/db';
 import {
   ProfileRegistry,
   type HostNode,
@@ -101,7 +108,7 @@ export class ProfileContexts {
   /**
    * As `for`, for an action that makes the node's resource (a create, a recreate): the context's
    * `recordCreated` writes the new resource's id and data onto the node as soon as the cloud
-   * answers, while `owner` still runs the action. A failed write is logged and the create goes
+   * answers, while `claim` holds (the action's fencing token). A failed write is logged and the create goes
    * on: its result write records the resource again, and without either the resource is found by
    * its tags. An action taken over by another engine stops there, and its create deletes what it
    * just made, since the new owner makes or adopts the node's resource itself.
@@ -112,14 +119,14 @@ export class ProfileContexts {
     deadline: Date,
     log: Logger,
     node: Pick<NodeEntity, 'id' | 'data'>,
-    owner: { actionId: string; engineId: string },
+    claim: Claim,
   ): ProfileContext {
     return {
       ...this.for(profile, signal, deadline, log, node),
       recordCreated: async ({ physicalId, data }) => {
         let ours: boolean;
         try {
-          ours = await this.nodes.recordResource(node.id, physicalId, { ...node.data, ...data }, owner);
+          ours = await this.nodes.recordResource(node.id, physicalId, { ...node.data, ...data }, claim);
         } catch (e) {
           log.warn({ physicalId, err: (e as Error).message }, 'could not record the resource just made on its node');
           return;

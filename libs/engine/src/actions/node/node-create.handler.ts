@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CAUSE_RPC } from '@grove/core';
-import { ClusterRepository, LockRepository, NodeRepository, type ClusterEntity, type EventEntity } from '@grove/db';
+import {
+  claimOf,
+  ClusterRepository,
+  LockRepository,
+  NodeRepository,
+  type ClusterEntity,
+  type EventEntity,
+} from '@grove/db';
 import { ProfileError } from '@grove/profiles';
 import { ENGINE_OPTIONS, type EngineOptions } from '../../engine-options';
 import { HandlesAction, type NodeActionHandler } from '../../runner/handler-registry';
@@ -76,10 +83,7 @@ export class NodeCreateHandler implements NodeActionHandler<'NODE_CREATE'> {
       node.data = { ...node.data, placement: { ...(node.data.placement ?? {}), ...chosen.placement } };
     const profile = await this.profiles.load(node.profileId);
     await markNode(this.nodes, action, node, 'CREATING', 'Creation in progress');
-    const pctx = this.contexts.forCreate(profile, ctx.signal, ctx.deadline, ctx.log, node, {
-      actionId: action.id,
-      engineId: ctx.engineId,
-    });
+    const pctx = this.contexts.forCreate(profile, ctx.signal, ctx.deadline, ctx.log, node, claimOf(action));
     let pnode = toProfileNode(node);
     try {
       if (action.retries > 0) {

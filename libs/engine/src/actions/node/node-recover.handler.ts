@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NodeRepository } from '@grove/db';
+import { claimOf, NodeRepository } from '@grove/db';
 import { ProfileError, type RecoveryOperation } from '@grove/profiles';
 import { HandlesAction, type NodeActionHandler } from '../../runner/handler-registry';
 import type { NodeActionContext } from '../../runner/action-context';
@@ -33,10 +33,7 @@ export class NodeRecoverHandler implements NodeActionHandler<'NODE_RECOVER'> {
     }
     const profile = await this.profiles.load(node.profileId);
     // A RECREATE's new resource is written on the node as soon as the cloud answers.
-    const pctx = this.contexts.forCreate(profile, ctx.signal, ctx.deadline, ctx.log, node, {
-      actionId: action.id,
-      engineId: ctx.engineId,
-    });
+    const pctx = this.contexts.forCreate(profile, ctx.signal, ctx.deadline, ctx.log, node, claimOf(action));
     const pnode = toProfileNode(node);
 
     if (inputs.check) {
