@@ -43,7 +43,7 @@ export interface CloudConnectorOptions {
   /** How long a load-balancer change refused while another runs waits for the load balancer; default 300 s. */
   lbBusyTimeoutMs?: number;
   /** Called before every request that may change something (JsonHttpOptions.beforeChange). */
-  beforeChange?: () => void;
+  beforeChange?: () => void | Promise<void>;
 }
 
 /**

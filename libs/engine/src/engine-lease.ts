@@ -12,6 +12,7 @@ import { ENGINE_OPTIONS, type EngineOptions } from './engine-options';
 export class EngineLease {
   readonly heartbeat: ServiceHeartbeat;
   private readonly lost: (() => void)[] = [];
+  private lapses = 0;
 
   constructor(@Inject(ENGINE_OPTIONS) o: EngineOptions, @Inject(ROOT_LOGGER) log: Logger, services: ServiceRepository) {
     this.heartbeat = new ServiceHeartbeat(
@@ -20,7 +21,10 @@ export class EngineLease {
       {
         intervalS: o.config.HEARTBEAT_INTERVAL_S,
         deadAfterS: o.config.SERVICE_DEAD_AFTER_S,
-        onLost: () => this.lost.forEach((f) => f()),
+        onLost: () => {
+          this.lapses++;
+          this.lost.forEach((f) => f());
+        },
       },
       log,
     );
@@ -29,6 +33,11 @@ export class EngineLease {
   /** Runs `f` whenever the engine must drop what it owns. */
   onLost(f: () => void): void {
     this.lost.push(f);
+  }
+
+  /** Goes up with every lapse: what an action claimed before one may no longer do. */
+  get generation(): number {
+    return this.lapses;
   }
 
   get fresh(): boolean {

@@ -8,6 +8,7 @@ import { EngineClient, type BusBackend } from '@grove/rpc';
 import { ACTION_HANDLERS, ACTION_HELPERS } from './actions/handlers';
 import { Scanner } from './dispatcher/scanner';
 import { EngineLease } from './engine-lease';
+import { ClaimGuard } from './runner/claim-guard';
 import { EngineLifecycle } from './engine-lifecycle';
 import { HOOK_QUEUES, LifecycleHooks } from './events/lifecycle-hooks';
 import { NotificationPublisher } from './events/notification-publisher';
@@ -73,10 +74,11 @@ export class EngineModule {
           }),
         },
         EngineLease,
+        ClaimGuard,
         {
           provide: CloudConnector,
-          inject: [EngineLease],
-          useFactory: (lease: EngineLease) =>
+          inject: [ClaimGuard],
+          useFactory: (guard: ClaimGuard) =>
             new CloudConnector({
               credentials: {
                 authUrl: c.CLOUD_AUTH_URL!,
@@ -93,8 +95,9 @@ export class EngineModule {
               maxConnections: c.CLOUD_MAX_CONNECTIONS,
               pollMinMs: c.CLOUD_POLL_MIN_MS,
               pollMaxMs: c.CLOUD_POLL_MAX_MS,
-              // No change reaches the cloud from an engine others may already take for dead.
-              beforeChange: () => lease.assertFresh(),
+              // No change reaches the cloud from an engine others may already take for dead, nor
+              // for an action this engine no longer holds.
+              beforeChange: () => guard.assertMayChange(),
             }),
         },
         { provide: ProfileRegistry, useValue: new ProfileRegistry() },

@@ -158,6 +158,20 @@ export class ActionRepository {
     return rows[0].requeued === 1;
   }
 
+  /** The action ids of those claims that still hold. */
+  async heldClaims(claims: readonly Claim[]): Promise<string[]> {
+    if (!claims.length) return [];
+    const { rows } = await sql<{ id: string }>(
+      this.ds,
+      `SELECT a.id FROM action a
+       JOIN unnest($1::uuid[], $2::uuid[], $3::int[]) AS c(id, owner, epoch)
+         ON a.id = c.id AND a.owner = c.owner AND a.epoch = c.epoch
+       WHERE a.status = 'RUNNING'`,
+      [claims.map((c) => c.actionId), claims.map((c) => c.engineId), claims.map((c) => c.epoch)],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Throws ClaimLost unless the claim still holds; run first in a transaction, it fences the rest (heldRow). */
   async assertHeld(claim: Claim, em: EntityManager): Promise<void> {
     const { rows } = await sql(em, heldRow('$1', '$2', '$3'), [claim.actionId, claim.engineId, claim.epoch]);

@@ -5,7 +5,11 @@ import type { ServiceBinary } from './service.entity';
 /** The process acted after its lease ran out: others may already take it for dead. */
 export class LeaseLapsed extends Error {
   constructor(sinceMs: number) {
-    super(`This process has not heartbeaten for ${Math.round(sinceMs / 1000)} s; it stopped its work.`);
+    super(
+      sinceMs > 0
+        ? `This process has not heartbeaten for ${Math.round(sinceMs / 1000)} s; it stopped its work.`
+        : 'This process lost its heartbeat lease while the action ran; it stopped the action.',
+    );
     this.name = 'LeaseLapsed';
   }
 }

@@ -32,10 +32,11 @@ export interface JsonHttpOptions {
   /** A connection pool shared with other clients of the same cloud. */
   dispatcher?: Agent;
   /**
-   * Called at once before each attempt of a request that may change something (any method but GET
-   * and HEAD); what it throws ends the request unsent. The engine stops here once its lease ran out.
+   * Awaited before each attempt of a request that may change something (any method but GET and
+   * HEAD); what it throws ends the request unsent. The engine stops here a call of an action it no
+   * longer holds (ClaimGuard).
    */
-  beforeChange?: () => void;
+  beforeChange?: () => void | Promise<void>;
 }
 
 const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
@@ -99,7 +100,7 @@ export class JsonHttp {
   }
 
   private async once<T>(r: HttpRequest): Promise<HttpResponse<T>> {
-    if (r.method !== 'GET' && r.method !== 'HEAD') this.o.beforeChange?.();
+    if (r.method !== 'GET' && r.method !== 'HEAD') await this.o.beforeChange?.();
     const headers: Record<string, string> = { accept: 'application/json', ...r.headers };
     let body: string | undefined;
     if (r.body !== undefined) {

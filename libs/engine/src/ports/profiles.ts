@@ -6,6 +6,7 @@ import {
   ClusterRepository,
   NodeRepository,
   ProfileRepository,
+  ClaimLost,
   type Claim,
   type NodeEntity,
   type ProfileEntity,
@@ -110,8 +111,8 @@ export class ProfileContexts {
    * `recordCreated` writes the new resource's id and data onto the node as soon as the cloud
    * answers, while `claim` holds (the action's fencing token). A failed write is logged and the create goes
    * on: its result write records the resource again, and without either the resource is found by
-   * its tags. An action taken over by another engine stops there, and its create deletes what it
-   * just made, since the new owner makes or adopts the node's resource itself.
+   * its tags. An action taken over by another engine stops there; what it made is left to the new
+   * owner, which adopts it by its tags (ClaimGuard refuses this run's clean-up calls).
    */
   forCreate(
     profile: LoadedProfile,
@@ -131,7 +132,7 @@ export class ProfileContexts {
           log.warn({ physicalId, err: (e as Error).message }, 'could not record the resource just made on its node');
           return;
         }
-        if (!ours) throw new Error('the action was taken over by another engine');
+        if (!ours) throw new ClaimLost(claim);
       },
     };
   }

@@ -41,6 +41,7 @@ import { HandlerRegistry } from './handler-registry';
 import { PolicyRunner, type PolicyRunOptions } from './policy-runner';
 import { safeToRunAgain } from './run-again';
 import { Slots } from './slots';
+import { ClaimGuard } from './claim-guard';
 
 /** Raised into a running action's signal when the user cancels it. */
 export class ActionCancelled extends Error {
@@ -137,6 +138,7 @@ export class ActionRunner {
     private readonly engine: EngineClient,
     private readonly policies: PolicyRunner,
     private readonly lease: EngineLease,
+    private readonly guard: ClaimGuard,
   ) {
     lease.onLost(() => this.abandonAll());
     this.slots = new Slots(o.config.ENGINE_CONCURRENCY);
@@ -195,7 +197,10 @@ export class ActionRunner {
       if (!action) this.slots.release();
     }
     if (!action) return null;
-    return { done: this.runClaimed(action).finally(() => this.slots.release()) };
+    const claimed = action;
+    return {
+      done: this.guard.run(claimOf(claimed), () => this.runClaimed(claimed)).finally(() => this.slots.release()),
+    };
   }
 
   private async runClaimed(action: ActionEntity): Promise<void> {
