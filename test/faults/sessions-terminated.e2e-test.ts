@@ -77,15 +77,11 @@ describe("Grove's database sessions terminated in the middle of a scale-out", ()
       await db.end();
       throw new Error(`${e.message}\nunfinished: ${JSON.stringify(rows, null, 1)}\n${grove.logs(60)}`);
     });
-    expect({ status: action.status, reason: action.status_reason }).toEqual({
-      status: 'SUCCEEDED',
-      reason: expect.any(String),
-    });
     const db = new Client({ connectionString: grove.dbUrl });
     await db.connect();
     try {
       const { rows: failed } = await db.query(`SELECT action, status_reason FROM action WHERE status = 'FAILED'`);
-      expect(failed).toEqual([]);
+      expect({ status: action.status, failed }).toEqual({ status: 'SUCCEEDED', failed: [] });
     } finally {
       await db.end();
     }

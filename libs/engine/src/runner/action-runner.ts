@@ -237,6 +237,12 @@ export class ActionRunner {
         await this.runAgainLater(action, e, log);
         return;
       }
+      if (isTransientDbError(e) && phase.name === 'settle') {
+        // Its outcome could not be written even after retries: the scan finds it RUNNING here and not
+        // running, and puts it back (or fails it with a reason if running it twice could do harm).
+        log.warn({ err: e }, 'could not write the outcome; left to the scan');
+        return;
+      }
       log.error({ err: e, phase: phase.name }, 'action failed with an unexpected error');
       const reason = `Failed to ${phase.name}: ${e instanceof Error ? e.message : String(e)}`;
       await this.settle(action, ActionResult.error(reason), target, log).catch((e2: unknown) =>
@@ -388,8 +394,11 @@ export class ActionRunner {
    * before the step settles, so it is never lost and never after the end's events).
    */
   private startEvent(action: ActionEntity, target: EventObject): Promise<void> {
-    const written = this.batched.insertEvent(events.phase(action, target, 'start', shortId(action.id)));
-    written.catch(() => undefined);
+    const event = events.phase(action, target, 'start', shortId(action.id));
+    // An event only tells; a passing database error delays it and a lasting one loses it, never the action.
+    const written = retryTransientDb
+      .execute(() => this.batched.insertEvent(event))
+      .catch((e: unknown) => this.rootLog.warn({ err: e, actionId: action.id }, 'could not write the start event'));
     return written;
   }
 

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
-import { ActionRepository, ClaimLost, LeaseLapsed, type Claim } from '@grove/db';
+import { ActionRepository, ClaimLost, LeaseLapsed, retryTransientDb, type Claim } from '@grove/db';
 import { EngineLease } from '../engine-lease';
 
 interface Scope {
@@ -28,7 +28,8 @@ export class ClaimGuard {
   ) {
     this.held = new DataLoader(
       async (claims: readonly Claim[]) => {
-        const ours = new Set(await actions.heldClaims(claims));
+        // A passing database error delays the check; it must not fail the cloud call it guards.
+        const ours = new Set(await retryTransientDb.execute(() => actions.heldClaims(claims)));
         return claims.map((c) => ours.has(c.actionId));
       },
       {
