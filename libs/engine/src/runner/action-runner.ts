@@ -237,12 +237,6 @@ export class ActionRunner {
         await this.runAgainLater(action, e, log);
         return;
       }
-      if (isTransientDbError(e) && phase.name === 'settle') {
-        // Its outcome could not be written even after retries: the scan finds it RUNNING here and not
-        // running, and puts it back (or fails it with a reason if running it twice could do harm).
-        log.warn({ err: e }, 'could not write the outcome; left to the scan');
-        return;
-      }
       log.error({ err: e, phase: phase.name }, 'action failed with an unexpected error');
       const reason = `Failed to ${phase.name}: ${e instanceof Error ? e.message : String(e)}`;
       await this.settle(action, ActionResult.error(reason), target, log).catch((e2: unknown) =>
