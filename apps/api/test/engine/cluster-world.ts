@@ -92,3 +92,14 @@ export function clusterWorld(h: Grove) {
 
   return { SPEC, ended, succeeded, world, clusterOf, membersOf, serversOf, expectCloudMatches, act };
 }
+
+/** Polls `probe` until it returns a value (not undefined); fails after `timeoutMs` naming `what`. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -3,6 +3,7 @@ import { sql } from '@grove/db';
 import { portTag } from '@grove/profiles';
 import { freshProject, make, simulatorConnector } from '@grove/testing';
 import { actionOf, useGrove } from '../../src/testing/grove-harness';
+import { until } from './cluster-world';
 
 /**
  * A server the cloud made is never lost to Grove: not when the write of a create's result fails,
@@ -102,16 +103,6 @@ function expectOneOfEach(nodeId: string, serverId: string | null) {
 
 function expectNothingOf(nodeIds: readonly string[]) {
   for (const id of nodeIds) expect(cloudOf(id)).toEqual({ servers: [], ports: [], floatingIps: [] });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function addProfile(project: string, name: string, spec: object): Promise<void> {

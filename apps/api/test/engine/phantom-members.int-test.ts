@@ -1,7 +1,7 @@
 import { sql } from '@grove/db';
 import { make } from '@grove/testing';
 import { actionOf, useGrove } from '../../src/testing/grove-harness';
-import { clusterWorld, type NodeView } from './cluster-world';
+import { clusterWorld, type NodeView, until } from './cluster-world';
 
 /**
  * A node created into a cluster (POST /v1/nodes with cluster_id) becomes a member only when its
@@ -158,13 +158,3 @@ describe('a node created into a cluster', () => {
     await sql(ds, `DELETE FROM cluster_lock WHERE cluster_id = $1`, [clusterId]);
   }, 60_000);
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

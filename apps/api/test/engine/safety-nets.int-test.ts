@@ -1,6 +1,7 @@
 import { sql } from '@grove/db';
 import { freshProject, make } from '@grove/testing';
 import { useGrove } from '../../src/testing/grove-harness';
+import { until } from './cluster-world';
 
 /**
  * The engine's safety nets under the broker: work is never lost and nothing stays RUNNING, even
@@ -33,16 +34,6 @@ async function actionRow(
     [id],
   );
   return rows[0];
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const ended = (id: string) =>
