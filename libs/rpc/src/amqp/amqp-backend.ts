@@ -69,7 +69,12 @@ export class AmqpBackend implements BusBackend {
     this.conn = amqp.connect([o.url], {
       heartbeatIntervalInSeconds: 5,
       reconnectTimeInSeconds: 1,
-      connectionOptions: o.connectionName ? { clientProperties: { connection_name: o.connectionName } } : undefined,
+      // TCP_NODELAY: an acknowledgement and the publish right after it are small writes, and Nagle's
+      // algorithm held the second until the broker's delayed ACK (about 40 ms per action).
+      connectionOptions: {
+        noDelay: true,
+        ...(o.connectionName ? { clientProperties: { connection_name: o.connectionName } } : {}),
+      },
     });
     this.conn.on('connect', () => {
       this.connected = true;
