@@ -1,17 +1,5 @@
 import { Client } from 'pg';
-
-/** The simulator's servers tagged with a cluster id, with their metadata. */
-export async function taggedServers(
-  simUrl: string,
-  clusterId: string,
-): Promise<{ id: string; status: string; metadata: Record<string, string> }[]> {
-  const res = await fetch(`${simUrl}/admin/resources?type=servers&metadata.cluster_id=${clusterId}`);
-  if (res.status !== 200) throw new Error(`simulator listing answered ${res.status}`);
-  return (
-    ((await res.json()) as { servers?: { id: string; status: string; metadata: Record<string, string> }[] }).servers ??
-    []
-  );
-}
+import { serversOf } from '../e2e/support/cloud';
 
 export interface Consistency {
   /** Actions not in a final status. */
@@ -49,7 +37,7 @@ export async function consistency(dbUrl: string, simUrl: string, clusterId: stri
       'SELECT id, physical_id, status FROM node WHERE cluster_id = $1',
       [clusterId],
     );
-    const servers = await taggedServers(simUrl, clusterId);
+    const servers = await serversOf(simUrl, clusterId);
     const inCloud = new Set(servers.map((s) => s.id));
     const named = new Set(nodes.map((n) => n.physical_id).filter((p): p is string => p !== null));
     const perNode = new Map<string, number>();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { actionOf, apiClient, startGroveProcesses, type GroveProcesses } from '@grove/testing';
-import { setSimulatorConfig } from '../e2e/support/cloud';
-import { consistency, taggedServers } from './consistency';
+import { serversOf, setSimulatorConfig } from '../e2e/support/cloud';
+import { consistency } from './consistency';
 
 const NODES = 300;
 const DEAD_AFTER_S = 5;
@@ -53,7 +53,7 @@ describe('an engine paused for twice the dead-after window, then resumed', () =>
     const clusterId = created.body.cluster.id;
 
     const t0 = Date.now();
-    while ((await taggedServers(grove.simUrl, clusterId)).length < NODES / 5) {
+    while ((await serversOf(grove.simUrl, clusterId)).length < NODES / 5) {
       if (Date.now() - t0 > 60_000) throw new Error(`servers never appeared\n${grove.logs()}`);
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -84,6 +84,6 @@ describe('an engine paused for twice the dead-after window, then resumed', () =>
     expect(deleted.status).toBe(202);
     await api.waitForAction(actionOf(deleted), { timeoutMs: 60_000 });
     await new Promise((r) => setTimeout(r, 2000));
-    expect(await taggedServers(grove.simUrl, clusterId)).toEqual([]);
+    expect(await serversOf(grove.simUrl, clusterId)).toEqual([]);
   }, 300_000);
 });

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { actionOf, apiClient, startGroveProcesses, type GroveProcesses } from '@grove/testing';
-import { setSimulatorConfig } from '../e2e/support/cloud';
-import { consistency, taggedServers } from './consistency';
+import { serversOf, setSimulatorConfig } from '../e2e/support/cloud';
+import { consistency } from './consistency';
 
 const NODES = 100;
 
@@ -50,7 +50,7 @@ describe("Grove's database sessions terminated in the middle of a scale-out", ()
     let terminated = 0;
     try {
       const t0 = Date.now();
-      while ((await taggedServers(grove.simUrl, clusterId)).length < NODES / 5) {
+      while ((await serversOf(grove.simUrl, clusterId)).length < NODES / 5) {
         if (Date.now() - t0 > 60_000) throw new Error(`servers never appeared\n${grove.logs()}`);
         await new Promise((r) => setTimeout(r, 20));
       }

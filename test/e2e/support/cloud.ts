@@ -1,8 +1,11 @@
 /** What the cloud simulator says exists: the servers tagged with a cluster id (its admin listing). */
-export async function serversOf(simUrl: string, clusterId: string): Promise<{ id: string; status: string }[]> {
+export async function serversOf(
+  simUrl: string,
+  clusterId: string,
+): Promise<{ id: string; status: string; metadata: Record<string, string> }[]> {
   const res = await fetch(`${simUrl}/admin/resources?type=servers&metadata.cluster_id=${clusterId}`);
   if (res.status !== 200) throw new Error(`simulator listing answered ${res.status}`);
-  const body = (await res.json()) as { servers?: { id: string; status: string }[] };
+  const body = (await res.json()) as { servers?: { id: string; status: string; metadata: Record<string, string> }[] };
   return body.servers ?? [];
 }
 

@@ -390,10 +390,9 @@ export class ActionRunner {
   private startEvent(action: ActionEntity, target: EventObject): Promise<void> {
     const event = events.phase(action, target, 'start', shortId(action.id));
     // An event only tells; a passing database error delays it and a lasting one loses it, never the action.
-    const written = retryTransientDb
+    return retryTransientDb
       .execute(() => this.batched.insertEvent(event))
       .catch((e: unknown) => this.rootLog.warn({ err: e, actionId: action.id }, 'could not write the start event'));
-    return written;
   }
 
   /**
