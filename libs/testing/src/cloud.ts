@@ -199,3 +199,44 @@ export function simulatorConnector(sim: { authUrl: string }): CloudConnector {
     pollMaxMs: 100,
   });
 }
+
+/** What the cloud simulator says exists: the servers tagged with a cluster id (its admin listing). */
+export async function serversOf(
+  simUrl: string,
+  clusterId: string,
+): Promise<{ id: string; status: string; metadata: Record<string, string> }[]> {
+  const res = await fetch(`${simUrl}/admin/resources?type=servers&metadata.cluster_id=${clusterId}`);
+  if (res.status !== 200) throw new Error(`simulator listing answered ${res.status}`);
+  const body = (await res.json()) as { servers?: { id: string; status: string; metadata: Record<string, string> }[] };
+  return body.servers ?? [];
+}
+
+/** Changes the simulator's knobs (latency, build times, failure rates) through its admin API. */
+export async function setSimulatorConfig(simUrl: string, config: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${simUrl}/admin/config`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(config),
+  });
+  if (res.status >= 300) throw new Error(`simulator config answered ${res.status}: ${await res.text()}`);
+}
+
+/**
+ * Everything of Grove's the simulator still holds: servers (Grove tags each with its node) and
+ * ports and floating IPs tagged for a node. The seed has none of these.
+ */
+export async function groveLeftovers(simUrl: string): Promise<{ servers: number; ports: number; floatingIps: number }> {
+  const res = await fetch(`${simUrl}/admin/resources?type=servers,ports,floatingips`);
+  if (res.status !== 200) throw new Error(`simulator listing answered ${res.status}`);
+  const body = (await res.json()) as {
+    servers?: { metadata: Record<string, string> }[];
+    ports?: { tags?: string[] }[];
+    floatingips?: { description?: string }[];
+  };
+  const tagged = (t: string | undefined) => !!t?.startsWith('cluster_node_id=');
+  return {
+    servers: (body.servers ?? []).filter((s) => s.metadata.cluster_node_id).length,
+    ports: (body.ports ?? []).filter((p) => (p.tags ?? []).some(tagged)).length,
+    floatingIps: (body.floatingips ?? []).filter((f) => tagged(f.description)).length,
+  };
+}

@@ -4,3 +4,6 @@ export * from './factories/entities.factory';
 export * from './api-client';
 export * from './processes';
 export * from './cloud';
+export * from './fault-proxy';
+export * from './consistency';
+export * from './fault-scenarios';

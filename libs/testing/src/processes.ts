@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { freePort } from '@grove/core';
 import { deleteTestQueues, TEST_AMQP_URL, testQueuePrefix } from './broker';
 import { createEmptyDatabase, dropTestDatabase } from './database';
+import { FaultProxy } from './fault-proxy';
 
 /** The repository root (where package.json is), from source or from dist. */
 function repoRoot(): string {
@@ -33,8 +34,12 @@ export interface GroveProcesses {
   simUrl: string;
   simAuthUrl: string;
   simDockerPort: number;
+  /** The test database, directly (not through the proxy). */
   dbUrl: string;
   prefix: string;
+  /** With `proxies`: what Grove's processes reach Postgres and RabbitMQ through, to stop either. */
+  dbProxy?: FaultProxy;
+  brokerProxy?: FaultProxy;
   engines: GroveProcess[];
   all: GroveProcess[];
   /** The last lines each process logged, for a failing test's message. */
@@ -67,16 +72,22 @@ const ok = async (url: string) => (await fetch(url)).status === 200;
  * `npm run migrate`) and RabbitMQ (queues of their own), with a cloud simulator process.
  */
 export async function startGroveProcesses(
-  o: { engines?: number; env?: Record<string, string>; label?: string } = {},
+  o: { engines?: number; env?: Record<string, string>; label?: string; proxies?: boolean } = {},
 ): Promise<GroveProcesses> {
   const dir = mkdtempSync(join(tmpdir(), 'grove-e2e-'));
   const db = await createEmptyDatabase(o.label ?? 'e2e');
+  const hostPort = (url: string, port: number) => ({
+    host: new URL(url).hostname,
+    port: Number(new URL(url).port || port),
+  });
+  const dbProxy = o.proxies ? await FaultProxy.start(hostPort(db.url, 5432)) : undefined;
+  const brokerProxy = o.proxies ? await FaultProxy.start(hostPort(TEST_AMQP_URL, 5672)) : undefined;
   const prefix = testQueuePrefix(o.label ?? 'e2e');
   const procs: GroveProcess[] = [];
   const [simPort, dockerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const common: Record<string, string> = {
-    DATABASE_URL: db.url,
-    AMQP_URL: TEST_AMQP_URL,
+    DATABASE_URL: dbProxy?.rewrite(db.url) ?? db.url,
+    AMQP_URL: brokerProxy?.rewrite(TEST_AMQP_URL) ?? TEST_AMQP_URL,
     AMQP_PREFIX: prefix,
     AMQP_QUEUE_EXPIRES_S: '300',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
@@ -113,12 +124,17 @@ export async function startGroveProcesses(
     return p;
   };
 
+  // The migration's own report is kept out of test and bench output unless it fails.
   const migrated = spawn(process.execPath, [join(ROOT, 'dist/libs/db/src/migrate.js')], {
     env: { PATH: process.env.PATH ?? '', DATABASE_URL: db.url },
-    stdio: 'inherit',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let migrateOutput = '';
+  for (const stream of [migrated.stdout!, migrated.stderr!]) stream.on('data', (d: Buffer) => (migrateOutput += d));
   await new Promise<void>((resolve, reject) =>
-    migrated.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run migrate exited with ${code}`)))),
+    migrated.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`npm run migrate exited with ${code}: ${migrateOutput}`)),
+    ),
   );
 
   await start(
@@ -162,6 +178,8 @@ export async function startGroveProcesses(
     simDockerPort: dockerPort,
     dbUrl: db.url,
     prefix,
+    dbProxy,
+    brokerProxy,
     engines,
     all: procs,
     addEngine,
@@ -188,6 +206,8 @@ export async function startGroveProcesses(
             }),
         ),
       );
+      await dbProxy?.close();
+      await brokerProxy?.close();
       await dropTestDatabase(db.name);
       await deleteTestQueues(prefix);
     },

@@ -312,15 +312,16 @@ describe('a server the cloud made is never lost', () => {
     expectNothingOf([nodeId]);
   });
 
-  it('deletes the server of a create whose answer from Nova was lost, with the port made for it', async () => {
+  it('takes the server of a create whose answer from Nova was lost, with the port made for it', async () => {
     const project = await withProfile();
     h.sim.admin.failNext({ method: 'POST', path: '/compute/v2\\.1/servers$', status: 500, after_effect: true });
     const { nodeId, action } = await createNode(project);
-    expect(action.status).toBe('FAILED');
+    expect(action.status).toBe('SUCCEEDED');
     const [node] = await nodeRows(project);
-    expect({ status: node.status, physical_id: node.physical_id }).toEqual({ status: 'ERROR', physical_id: null });
-    expectNothingOf([nodeId]);
+    const servers = cloudOf(nodeId).servers.map((x) => x.id);
+    expect({ status: node.status, servers }).toEqual({ status: 'ACTIVE', servers: [node.physical_id] });
     await deleteNode(project, nodeId);
+    expectNothingOf([nodeId]);
   });
 
   it('records the new server of a recreate before its result write fails', async () => {

@@ -33,6 +33,7 @@ describe('the admin API', () => {
       delete_time_ms: 0,
       action_time_ms: 0,
       failure_rate: 0,
+      failure_kinds: ['503'],
       build_failure_rate: 0,
       token_ttl_s: 3600,
       services: {},
@@ -136,6 +137,32 @@ describe('the admin API', () => {
     for (let i = 0; i < 200; i++) if ((await f.call('GET', `${NOVA}/flavors`)).status === 503) failed++;
     expect(failed).toBeGreaterThan(50);
     expect(failed).toBeLessThan(150);
+  });
+
+  it('fails in each of failure_kinds: a status, a 429 with Retry-After, or no answer at all', async () => {
+    f.sim.admin.updateConfig({ failure_rate: 1, failure_kinds: ['429'] });
+    const limited = await f.call('GET', `${NOVA}/flavors`);
+    expect({ status: limited.status, retryAfter: limited.headers.get('retry-after') }).toEqual({
+      status: 429,
+      retryAfter: '1',
+    });
+    f.sim.admin.updateConfig({ failure_kinds: ['502'] });
+    expect((await f.call('GET', `${NOVA}/flavors`)).status).toBe(502);
+    f.sim.admin.updateConfig({ failure_kinds: ['timeout'] });
+    const t0 = Date.now();
+    const hung = await fetch(`${f.sim.url}${NOVA}/flavors`, {
+      headers: { 'x-auth-token': f.token },
+      signal: AbortSignal.timeout(300),
+    }).then(
+      (r) => r.status,
+      (e: Error) => e.name,
+    );
+    expect(hung).toBe('TimeoutError');
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    f.sim.admin.updateConfig({ failure_rate: 0 });
+    expect((await f.call('GET', `${NOVA}/flavors`)).status).toBe(200);
+    const bad = await f.call('PATCH', '/admin/config', { token: null, body: { failure_kinds: ['418'] } });
+    expect(bad.status).toBe(400);
   });
 
   it('lists every resource with its region and project, filtered by metadata', async () => {

@@ -1,6 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Response } from 'express';
-import { serviceKnobs } from '../store/knobs';
+import { serviceKnobs, type FailureKind } from '../store/knobs';
 import type { SimulatorStore } from '../store/simulator-store';
 import { ApiError, type ServiceName } from './api-error';
 import { defaultFailureMessage, errorBody } from './error-body';
@@ -34,10 +34,33 @@ export class FaultInjectionGuard implements CanActivate {
       replaceReply(ctx.switchToHttp().getResponse<Response>(), service, rule.status, rule.message, this.store);
     } else if (k.failure_rate > 0 && Math.random() < k.failure_rate) {
       this.store.stats.recordInjectedFailure();
-      throw new ApiError(503, defaultFailureMessage(503));
+      const kinds = this.store.knobs.failure_kinds;
+      await fail(ctx.switchToHttp().getResponse<Response>(), kinds[Math.floor(Math.random() * kinds.length)]);
     }
     return true;
   }
+}
+
+/** The longest a 'timeout' failure holds a request whose client has not given up. */
+const HANG_MAX_MS = 60_000;
+
+/** Fails the request in the given way; throws, except for a hang, which never lets the request through. */
+async function fail(res: Response, kind: FailureKind): Promise<never> {
+  if (kind === 'timeout') {
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, HANG_MAX_MS).unref();
+      res.once('close', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    res.socket?.destroy();
+    // Nothing reaches the client any more; the filter sees headers unsent and a dead socket.
+    throw new ApiError(504, defaultFailureMessage(504));
+  }
+  const status = Number(kind);
+  if (status === 429) res.setHeader('retry-after', '1');
+  throw new ApiError(status, defaultFailureMessage(status));
 }
 
 /**

@@ -19,14 +19,23 @@ export interface SimulatorKnobs {
   delete_time_ms: number;
   /** Reboot, rebuild, resize, start, stop… (and a load balancer's PENDING_UPDATE) stay in their transitional state this long. */
   action_time_ms: number;
-  /** The share (0..1) of requests that fail with a 503 before doing anything. */
+  /** The share (0..1) of requests that fail before doing anything, in one of the failure_kinds. */
   failure_rate: number;
+  /**
+   * How a request picked by failure_rate fails, one kind drawn at random per failure: an HTTP
+   * status ('500', '502', '503', '504', or '429' with `Retry-After: 1`), or 'timeout' (no answer
+   * until the client gives up, at most a minute, then the connection is dropped).
+   */
+  failure_kinds: FailureKind[];
   /** The share (0..1) of server builds (and load balancer creations) that end in ERROR. */
   build_failure_rate: number;
   /** Lifetime of Keystone tokens issued from now on. */
   token_ttl_s: number;
   services: Partial<Record<CloudService, ServiceKnobs>>;
 }
+
+export const FAILURE_KINDS = ['500', '502', '503', '504', '429', 'timeout'] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 export const DEFAULT_KNOBS: SimulatorKnobs = Object.freeze({
   latency_ms: 0,
@@ -35,6 +44,7 @@ export const DEFAULT_KNOBS: SimulatorKnobs = Object.freeze({
   delete_time_ms: 0,
   action_time_ms: 0,
   failure_rate: 0,
+  failure_kinds: ['503'],
   build_failure_rate: 0,
   token_ttl_s: 3600,
   services: {},
@@ -74,6 +84,16 @@ export function applyKnobs(base: SimulatorKnobs, patch: unknown, replace = false
       if (checkNumber(problems, key, value, MAX_MS)) next[key as (typeof DURATIONS)[number]] = value;
     } else if ((RATES as readonly string[]).includes(key)) {
       if (checkNumber(problems, key, value, 1)) next[key as (typeof RATES)[number]] = value;
+    } else if (key === 'failure_kinds') {
+      if (
+        Array.isArray(value) &&
+        value.length > 0 &&
+        value.every((k) => (FAILURE_KINDS as readonly unknown[]).includes(k))
+      ) {
+        next.failure_kinds = [...(value as FailureKind[])];
+      } else {
+        problems.push(`failure_kinds must be a non-empty list of ${FAILURE_KINDS.join(', ')}`);
+      }
     } else if (key === 'token_ttl_s') {
       if (typeof value === 'number' && value > 0 && value <= 10 * 365 * 86_400) next.token_ttl_s = value;
       else problems.push('token_ttl_s must be a number of seconds above 0');

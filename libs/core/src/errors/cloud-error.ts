@@ -21,6 +21,22 @@ export class CloudAuthError extends CloudError {
   }
 }
 
+/**
+ * The cloud did not answer, or answered 429 or 5xx, through every retry the request allowed.
+ * Asking again later may work; for a create that was sent, the resource may exist all the same.
+ */
+export class CloudUnavailable extends CloudError {
+  constructor(
+    message: string,
+    httpStatus?: number,
+    /** The service's Retry-After, when it gave one. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message, httpStatus);
+    this.name = 'CloudUnavailable';
+  }
+}
+
 /** A resource did not reach the wanted state in time. */
 export class CloudTimeout extends CloudError {
   constructor(message: string) {

@@ -1,6 +1,15 @@
 import { Agent, errors as undiciErrors, request } from 'undici';
-import { ConstantBackoff, ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
-import { CloudError } from '@grove/core';
+import {
+  ConstantBackoff,
+  ExponentialBackoff,
+  handleWhen,
+  retry,
+  type IBackoff,
+  type IBackoffFactory,
+  type IRetryBackoffContext,
+  type RetryPolicy,
+} from 'cockatiel';
+import { CloudError, CloudUnavailable } from '@grove/core';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -13,6 +22,8 @@ export interface HttpRequest {
   /** Statuses that are answers rather than errors (2xx always are). */
   expect?: number[];
   signal?: AbortSignal;
+  /** A POST that is harmless to repeat (a token request), retried as GET is. */
+  idempotent?: boolean;
 }
 
 export interface HttpResponse<T = unknown> {
@@ -40,15 +51,41 @@ export interface JsonHttpOptions {
 }
 
 const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
-const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
 
 /** A failed exchange that may succeed if tried again. */
 class TransientHttpError extends Error {
   constructor(
     override readonly cause: unknown,
+    /** The request may have been processed. */
     readonly sent: boolean,
+    /** The service said when to come back (Retry-After). */
+    readonly retryAfterMs?: number,
   ) {
     super('transient');
+  }
+}
+
+/** The longest Retry-After obeyed; a longer one is taken as this. */
+const MAX_RETRY_AFTER_MS = 30_000;
+
+/** Retry-After in milliseconds (seconds or an HTTP date), or undefined when absent or unreadable. */
+export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(header) ? header[0] : header;
+  if (!v) return undefined;
+  const ms = /^\d+$/.test(v.trim()) ? Number(v.trim()) * 1000 : Date.parse(v) - now;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS) : undefined;
+}
+
+/** Exponential backoff, except that a service's Retry-After wins. */
+class ServerDirectedBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
+  constructor(private readonly fallback: IBackoffFactory<IRetryBackoffContext<unknown>>) {}
+
+  next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
+    const fallback = this.fallback.next(context);
+    const error = 'error' in context.result ? context.result.error : undefined;
+    const asked = error instanceof TransientHttpError ? error.retryAfterMs : undefined;
+    return { duration: asked ?? fallback.duration, next: (c) => new ServerDirectedBackoff(fallback).next(c) };
   }
 }
 
@@ -70,11 +107,13 @@ export class JsonHttp {
     const transient = handleWhen((e) => e instanceof TransientHttpError);
     this.idempotentRetry = retry(transient, {
       maxAttempts: o.retries,
-      backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 3_000 }),
+      backoff: new ServerDirectedBackoff(new ExponentialBackoff({ initialDelay: 100, maxDelay: 3_000 })),
     });
+    // A request that may change something is repeated only when it was not processed: the
+    // connection was refused, or the service said to come back later (429 with Retry-After).
     this.refusedRetry = retry(
-      handleWhen((e) => e instanceof TransientHttpError && !e.sent),
-      { maxAttempts: o.retries, backoff: new ConstantBackoff(250) },
+      handleWhen((e) => e instanceof TransientHttpError && (!e.sent || e.retryAfterMs !== undefined)),
+      { maxAttempts: o.retries, backoff: new ServerDirectedBackoff(new ConstantBackoff(250)) },
     );
   }
 
@@ -90,11 +129,11 @@ export class JsonHttp {
   }
 
   async request<T = unknown>(r: HttpRequest): Promise<HttpResponse<T>> {
-    const policy = IDEMPOTENT.has(r.method) ? this.idempotentRetry : this.refusedRetry;
+    const policy = IDEMPOTENT.has(r.method) || r.idempotent ? this.idempotentRetry : this.refusedRetry;
     try {
       return await policy.execute(() => this.once<T>(r), r.signal);
     } catch (e) {
-      if (e instanceof TransientHttpError) throw this.describe(r, e.cause);
+      if (e instanceof TransientHttpError) throw this.describe(r, e);
       throw e;
     }
   }
@@ -129,19 +168,23 @@ export class JsonHttp {
       `${this.o.service}: ${r.method} ${pathOf(r.url)} returned ${res.statusCode}: ${errorMessage(parsed, text)}`,
       res.statusCode,
     );
-    if (RETRY_STATUSES.has(res.statusCode)) throw new TransientHttpError(err, true);
+    if (RETRY_STATUSES.has(res.statusCode)) {
+      const after = res.statusCode === 429 ? retryAfterMs(res.headers['retry-after']) : undefined;
+      throw new TransientHttpError(err, true, after);
+    }
     throw err;
   }
 
-  private describe(r: HttpRequest, cause: unknown): Error {
-    if (cause instanceof CloudError) return cause;
+  private describe(r: HttpRequest, e: TransientHttpError): Error {
+    const cause = e.cause;
+    if (cause instanceof CloudError) return new CloudUnavailable(cause.message, cause.httpStatus, e.retryAfterMs);
     const why =
       cause instanceof undiciErrors.HeadersTimeoutError || cause instanceof undiciErrors.BodyTimeoutError
         ? `no answer within ${this.o.timeoutMs} ms`
         : cause instanceof Error
           ? ((cause as NodeJS.ErrnoException).code ?? cause.message)
           : String(cause);
-    return new CloudError(`${this.o.service}: ${r.method} ${pathOf(r.url)} failed: ${why}`);
+    return new CloudUnavailable(`${this.o.service}: ${r.method} ${pathOf(r.url)} failed: ${why}`);
   }
 
   async close(): Promise<void> {

@@ -68,6 +68,8 @@ export class KeystoneDriver implements IdentityDriver {
     const res = await this.http
       .request<TokenBody>({
         method: 'POST',
+        // A token request changes nothing that matters: asking again is safe.
+        idempotent: true,
         url: `${c.authUrl.replace(/\/+$/, '')}/auth/tokens`,
         body: {
           auth: {

@@ -122,3 +122,31 @@ describe('os.nova.server-1.0 create, taken up again after a crash', () => {
     expect(cloudOf(node.id)).toEqual({ servers: [], ports: [], floatingIps: [] });
   });
 });
+
+describe('os.nova.server-1.0 create when Nova fails to answer the create', () => {
+  afterEach(() => sim.admin.clearFailNext());
+
+  it('asks again when Nova refused it with a 503, and boots one server', async () => {
+    const node = newNode();
+    sim.admin.failNext({ method: 'POST', path: '/servers$', status: 503, count: 1 });
+    const made = await novaServerProfile.create(context(), node, PROPS);
+    expect(cloudOf(node.id).servers).toEqual([made.physicalId]);
+    await novaServerProfile.delete(context(), { ...node, physicalId: made.physicalId, data: made.data! }, PROPS);
+  });
+
+  it('takes the server Nova made though its answer was lost, instead of booting a second', async () => {
+    const node = newNode();
+    sim.admin.failNext({ method: 'POST', path: '/servers$', status: 502, count: 1, after_effect: true });
+    const made = await novaServerProfile.create(context(), node, PROPS);
+    expect(cloudOf(node.id).servers).toEqual([made.physicalId]);
+    await novaServerProfile.delete(context(), { ...node, physicalId: made.physicalId, data: made.data! }, PROPS);
+    expect(cloudOf(node.id)).toEqual({ servers: [], ports: [], floatingIps: [] });
+  });
+
+  it('gives up after eight unanswered attempts, leaving nothing behind', async () => {
+    const node = newNode();
+    sim.admin.failNext({ method: 'POST', path: '/servers$', status: 504, count: 8 });
+    await expect(novaServerProfile.create(context(), node, PROPS)).rejects.toThrow(/504/);
+    expect(cloudOf(node.id)).toEqual({ servers: [], ports: [], floatingIps: [] });
+  }, 15_000);
+});

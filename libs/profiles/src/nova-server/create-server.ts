@@ -1,4 +1,4 @@
-import { quoteBounded, SpecError } from '@grove/core';
+import { CloudUnavailable, quoteBounded, sleep, SpecError } from '@grove/core';
 import type { CloudDrivers, Port, ServerCreate, ServerNetwork } from '@grove/drivers';
 import {
   nodeTags,
@@ -338,7 +338,7 @@ export async function createServer(
     } else {
       const req = await buildRequest(ctx, node, props, ports);
       asked = true;
-      serverId = (await ctx.cloud.compute.createServer(req, ctx.signal)).id;
+      serverId = await bootOnce(ctx, node, props, req);
       await ctx.recordCreated?.({ physicalId: serverId, data: { internal_ports: ports } });
     }
     const server = await ctx.cloud.compute.waitForServer(serverId, ['ACTIVE'], ctx.waitOptions(NOVA_TIMEOUT_MS));
@@ -352,6 +352,56 @@ export async function createServer(
     const reason = `Failed in creating server: ${(e as Error).message}`;
     const left = await cleanUp(ctx, node, props, serverId, asked, ports);
     throw new ProfileError(reason, left);
+  }
+}
+
+/**
+ * How many times a server create is sent when Nova does not answer it. Each unanswered attempt
+ * costs at most the request timeout and a pause, and a cloud failing one call in five fails eight
+ * in a row once in 400,000.
+ */
+const BOOT_ATTEMPTS = 8;
+const LOOKS = 4;
+
+/**
+ * Asks Nova for the server once, even when its answer is lost: after a create that Nova failed
+ * to answer (no answer, 429, 5xx), the server may exist all the same, so it is looked for by the
+ * node's tags and taken if found; only if it is surely not there is the create sent again, after a
+ * pause (the service's Retry-After when it gave one).
+ */
+async function bootOnce(
+  ctx: ProfileContext,
+  node: ProfileNode,
+  props: NovaServerProps,
+  req: ServerCreate,
+): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await ctx.cloud.compute.createServer(req, ctx.signal)).id;
+    } catch (e) {
+      if (!(e instanceof CloudUnavailable) || attempt >= BOOT_ATTEMPTS) throw e;
+      await sleep(e.retryAfterMs ?? Math.min(200 * attempt, 3_000), ctx.signal);
+      const found = await lookAgain(ctx, node, props, e);
+      if (found) return found;
+      ctx.log.warn({ node: node.id, err: e.message, attempt }, 'Nova did not answer a server create; asking again');
+    }
+  }
+}
+
+/** The server tagged with the node, if any; a listing Nova fails to answer is asked again, as not knowing is no answer. */
+async function lookAgain(
+  ctx: ProfileContext,
+  node: ProfileNode,
+  props: NovaServerProps,
+  unanswered: CloudUnavailable,
+): Promise<string | undefined> {
+  for (let look = 1; ; look++) {
+    try {
+      return (await findServers(ctx, node, props))[0];
+    } catch (e) {
+      if (!(e instanceof CloudUnavailable) || look >= LOOKS) throw unanswered;
+      await sleep(500 * look, ctx.signal);
+    }
   }
 }
 

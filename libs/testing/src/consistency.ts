@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { serversOf } from '../e2e/support/cloud';
+import { serversOf } from './cloud';
 
 export interface Consistency {
   /** Actions not in a final status. */
