@@ -23,7 +23,7 @@ module.exports = {
     {
       ...base,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/test/{e2e,compat,faults}/**/*.e2e-test.ts'],
+      testMatch: ['<rootDir>/test/{e2e,compat,faults,health}/**/*.e2e-test.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
     },

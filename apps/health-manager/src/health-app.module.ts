@@ -30,7 +30,7 @@ export class HealthAppModule {
       imports: [
         groveLoggerModule(o.logger),
         DbModule.forDataSource(o.dataSource),
-        HealthModule.forRoot({ config: o.config, logger: o.logger, serviceId: o.serviceId, host: o.host }),
+        HealthModule.forRoot({ config: o.config, logger: o.logger, serviceId: o.serviceId, host: o.host, bus: o.bus }),
       ],
       controllers: [OpsController],
       providers: [{ provide: READINESS_CHECKS, useValue: databaseAndBroker(o.dataSource, o.bus) }],

@@ -17,6 +17,7 @@ import { PolicyPortsFactory } from './ports/policy-ports';
 import { ProfileContexts, Profiles } from './ports/profiles';
 import { NodeAdoption } from './queries/node-adoption';
 import { NodeDetails } from './queries/node-details';
+import { NodeHealth } from './queries/node-health';
 import { ActionPreview } from './queries/action-preview';
 import { PolicyValidation } from './queries/policy-validation';
 import { ProfileValidation } from './queries/profile-validation';
@@ -114,6 +115,7 @@ export class EngineModule {
         Profiles,
         ProfileContexts,
         NodeDetails,
+        NodeHealth,
         NodeAdoption,
         ProfileValidation,
         PolicyValidation,

@@ -1,17 +1,24 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ROOT_LOGGER, type HealthConfig, type Logger } from '@grove/core';
+import { EngineClient, type BusBackend } from '@grove/rpc';
 import { HEALTH_OPTIONS, HealthLifecycle } from './health-lifecycle';
+import { HealthManager } from './health-manager';
 
 export interface HealthModuleOptions {
   config: HealthConfig;
   logger: Logger;
   serviceId: string;
   host: string;
+  /** Where it reaches the engines: node checks and recoveries (they hold the cloud credentials). */
+  bus: BusBackend;
 }
 
+/** How long the health manager waits for an engine's answer (a check of many nodes is one call). */
+const ENGINE_CALL_TIMEOUT_MS = 30_000;
+
 /**
- * The health-manager: for now its registration and heartbeat; detection and recovery arrive
- * with health policies. Needs DbModule (global) in the same app.
+ * The health-manager: its registration and heartbeat, and the checks of the clusters whose health
+ * policy registered them (HealthManager). Needs DbModule (global) in the same app.
  */
 @Module({})
 export class HealthModule {
@@ -21,7 +28,15 @@ export class HealthModule {
       providers: [
         { provide: HEALTH_OPTIONS, useValue: { config: o.config, serviceId: o.serviceId, host: o.host } },
         { provide: ROOT_LOGGER, useValue: o.logger },
+        {
+          provide: EngineClient,
+          useValue: new EngineClient(o.bus, {
+            rpcTimeoutMs: ENGINE_CALL_TIMEOUT_MS,
+            onPublishError: (pattern, e) => o.logger.warn({ err: e, pattern }, 'could not publish'),
+          }),
+        },
         HealthLifecycle,
+        HealthManager,
       ],
     };
   }

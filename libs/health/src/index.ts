@@ -1,1 +1,3 @@
 export * from './health.module';
+export * from './health-manager';
+export * from './health-decisions';

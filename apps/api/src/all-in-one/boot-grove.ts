@@ -54,7 +54,7 @@ export async function bootGrove(
     logger: log,
     with: [
       EngineModule.forRoot({ config: engine, bus, logger: log, engineId: newId(), host }),
-      HealthModule.forRoot({ config: health, logger: log, serviceId: newId(), host }),
+      HealthModule.forRoot({ config: health, logger: log, serviceId: newId(), host, bus }),
     ],
   });
   app.connectMicroservice({

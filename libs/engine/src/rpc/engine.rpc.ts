@@ -4,6 +4,7 @@ import { BusErrors, type EngineEvents, type EngineRpc as Contract } from '@grove
 import { ActionRunner } from '../runner/action-runner';
 import { NodeAdoption } from '../queries/node-adoption';
 import { NodeDetails } from '../queries/node-details';
+import { NodeHealth } from '../queries/node-health';
 import { ActionPreview } from '../queries/action-preview';
 import { PolicyValidation } from '../queries/policy-validation';
 import { ProfileValidation } from '../queries/profile-validation';
@@ -22,7 +23,18 @@ export class EngineRpc {
     private readonly policyValidation: PolicyValidation,
     private readonly adoption: NodeAdoption,
     private readonly previews: ActionPreview,
+    private readonly health: NodeHealth,
   ) {}
+
+  @MessagePattern('nodes.health')
+  async nodesHealth(@Payload() req: Contract['nodes.health']['req']): Promise<Contract['nodes.health']['res']> {
+    return { health: await this.health.check(req.nodeIds) };
+  }
+
+  @MessagePattern('node.recover')
+  nodeRecover(@Payload() req: Contract['node.recover']['req']): Promise<Contract['node.recover']['res']> {
+    return this.health.recover(req.nodeId, req.inputs);
+  }
 
   /** Work queue: resolves once the action is claimed (ActionRunner.start), when the message is acknowledged. */
   @EventPattern('action.start')

@@ -62,6 +62,23 @@ export interface EngineRpc {
     };
     res: { preview: Record<string, unknown> };
   };
+  /**
+   * The health manager's NODE_STATUS_POLLING: each node's resource as its profile's cloud check
+   * finds it (`null` for a node that is gone from the database or whose check could not finish).
+   */
+  'nodes.health': {
+    req: { nodeIds: string[] };
+    res: { health: Record<string, { healthy: boolean; reason: string } | null> };
+  };
+  /**
+   * The health manager asks for a node's recovery: a NODE_RECOVER action on behalf of the
+   * cluster's owner. `actionId` is null, with `skipped` saying why, when the node is not there, is
+   * locked, or has an action on its way (the recovery would only conflict with it).
+   */
+  'node.recover': {
+    req: { nodeId: string; inputs: Record<string, unknown> };
+    res: { actionId: string | null; skipped?: string };
+  };
   /** Details of several nodes at once, for collect paths that mention `details`. */
   'nodes.details': {
     req: { scope: Scope; nodeIds: string[] };

@@ -22,6 +22,8 @@ export const ROUTES: Record<EngineRpcMethod | EngineEventName, Route> = {
   'profile.validate': { role: 'engine', delivery: 'rpc' },
   'policy.validate': { role: 'engine', delivery: 'rpc' },
   'action.preview': { role: 'engine', delivery: 'rpc' },
+  'nodes.health': { role: 'engine', delivery: 'rpc' },
+  'node.recover': { role: 'engine', delivery: 'rpc' },
   'action.start': { role: 'engine', delivery: 'work' },
   'action.cancel': { role: 'engine', delivery: 'broadcast' },
 };

@@ -1,0 +1,178 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_LEVELS, newId, ROOT_LOGGER, type Logger } from '@grove/core';
+import {
+  EventRepository,
+  HealthRegistryRepository,
+  NodeRepository,
+  ServiceRepository,
+  type HealthRegistryEntity,
+  type NodeEntity,
+} from '@grove/db';
+import { EngineClient } from '@grove/rpc';
+import { combine, isCheckable, recoverInputs, type HealthParams, type Verdict } from './health-decisions';
+import { HEALTH_OPTIONS, type HealthOptions } from './health-lifecycle';
+
+/** How often the loop looks for due checks; a check's interval is counted from its last start. */
+const TICK_MS = 1_000;
+/** Clusters checked at once by one instance. */
+const CHECKS_AT_ONCE = 16;
+
+/** A registered cluster this instance holds, and when its next check is due. */
+interface Held {
+  reg: HealthRegistryEntity;
+  dueAt: number;
+  running: boolean;
+}
+
+/**
+ * The health manager's work: it holds registered clusters by lease (several instances split them;
+ * a dead one's leases run out and the others take them within one lease period), checks each held
+ * cluster every `interval` seconds by its detection modes, and asks the engine to recover the
+ * nodes found failed. Every decision is an event on the node.
+ */
+@Injectable()
+export class HealthManager implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly held = new Map<string, Held>();
+  private timer: NodeJS.Timeout | null = null;
+  private lastLease = 0;
+  private running = 0;
+  private stopped = false;
+  private leasing: Promise<void> | null = null;
+
+  constructor(
+    @Inject(HEALTH_OPTIONS) private readonly o: HealthOptions,
+    @Inject(ROOT_LOGGER) private readonly log: Logger,
+    private readonly registry: HealthRegistryRepository,
+    private readonly services: ServiceRepository,
+    private readonly nodes: NodeRepository,
+    private readonly events: EventRepository,
+    private readonly engine: EngineClient,
+  ) {}
+
+  /** The lease: the dead-after window, so that a dead instance's clusters move when it is taken for dead. */
+  private get leaseS(): number {
+    return this.o.config.SERVICE_DEAD_AFTER_S;
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.timer.unref();
+    this.tick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.leasing?.catch(() => undefined);
+    await this.registry.releaseAll(this.o.serviceId).catch(() => undefined);
+  }
+
+  /** The clusters this instance holds (for its metrics and tests). */
+  heldClusters(): string[] {
+    return [...this.held.keys()];
+  }
+
+  private tick(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    if (!this.leasing && now - this.lastLease >= (this.leaseS * 1000) / 3) {
+      this.lastLease = now;
+      this.leasing = this.leaseRound()
+        .catch((e: unknown) => this.log.warn({ err: e }, 'health lease round failed; the next one tries again'))
+        .finally(() => (this.leasing = null));
+    }
+    for (const h of this.held.values()) {
+      if (this.running >= CHECKS_AT_ONCE) break;
+      if (h.running || h.dueAt > now || !h.reg.enabled) continue;
+      h.running = true;
+      this.running++;
+      h.dueAt = now + Math.max(h.reg.interval, 1) * 1000;
+      void this.checkCluster(h.reg)
+        .catch((e: unknown) => this.log.warn({ err: e, clusterId: h.reg.clusterId }, 'a health check failed'))
+        .finally(() => {
+          h.running = false;
+          this.running--;
+        });
+    }
+  }
+
+  private async leaseRound(): Promise<void> {
+    const instances = await this.services.countLive('grove-health-manager', this.leaseS);
+    const regs = await this.registry.leaseRound(this.o.serviceId, this.leaseS, instances);
+    const now = Date.now();
+    const seen = new Set<string>();
+    for (const reg of regs) {
+      seen.add(reg.clusterId);
+      const h = this.held.get(reg.clusterId);
+      if (h) h.reg = reg;
+      else {
+        this.held.set(reg.clusterId, { reg, dueAt: now, running: false });
+        this.log.info({ clusterId: reg.clusterId }, 'health-manager took the cluster');
+      }
+    }
+    for (const id of [...this.held.keys()]) if (!seen.has(id)) this.held.delete(id);
+  }
+
+  /** One round of checks of a cluster, and a recovery asked for each node found failed. */
+  private async checkCluster(reg: HealthRegistryEntity): Promise<void> {
+    const params = reg.params as HealthParams;
+    const now = new Date();
+    const members = await this.nodes.members(reg.clusterId);
+    const checkable = members.filter((n) =>
+      isCheckable(
+        { status: n.status, changedAt: n.updatedAt ?? n.createdAt ?? n.initAt },
+        params.node_update_timeout ?? 300,
+        now,
+      ),
+    );
+    if (!checkable.length) return;
+    const byMode = new Map<string, Record<string, Verdict>>();
+    for (const mode of reg.checkTypes) byMode.set(mode, await this.detect(mode, checkable));
+    for (const node of checkable) {
+      const verdict = combine(
+        reg.checkTypes.map((mode) => ({ mode, verdict: byMode.get(mode)?.[node.id] ?? null })),
+        params.recovery_conditional ?? 'ANY_FAILED',
+      );
+      if (verdict.failed) await this.recover(node, verdict.reason, params);
+    }
+  }
+
+  /** One detection mode's verdicts on the nodes. */
+  private async detect(mode: string, nodes: NodeEntity[]): Promise<Record<string, Verdict>> {
+    if (mode !== 'NODE_STATUS_POLLING') return {};
+    const { health } = await this.engine.call('nodes.health', { nodeIds: nodes.map((n) => n.id) });
+    return Object.fromEntries(
+      nodes.map((n) => {
+        const h = health[n.id];
+        return [n.id, h ? (h.healthy ? { failed: false } : { failed: true, reason: h.reason }) : null];
+      }),
+    );
+  }
+
+  private async recover(node: NodeEntity, reason: string, params: HealthParams): Promise<void> {
+    const inputs = recoverInputs(params);
+    const { actionId, skipped } = await this.engine.call('node.recover', { nodeId: node.id, inputs });
+    const what = actionId
+      ? `Health check found the node failed (${reason}); recovering it with ${String(inputs.operation)}.`
+      : `Health check found the node failed (${reason}); not recovered now: ${skipped ?? 'unknown'}.`;
+    this.log.info({ nodeId: node.id, clusterId: node.clusterId, actionId, reason, skipped }, what);
+    await this.events.insert([
+      {
+        id: newId(),
+        timestamp: new Date(),
+        oid: node.id,
+        oname: node.name,
+        otype: 'NODE',
+        clusterId: node.clusterId,
+        level: EVENT_LEVELS[actionId ? 'WARN' : 'INFO'],
+        userId: node.userId,
+        project: node.project,
+        action: 'NODE_RECOVER',
+        status: actionId ? 'UNHEALTHY' : 'UNHEALTHY_NOT_RECOVERED',
+        statusReason: what,
+        metaData: { detection: reason, ...(actionId ? { recovery_action: actionId } : {}) },
+        actionId,
+      },
+    ]);
+  }
+}

@@ -1,0 +1,115 @@
+import { Client } from 'pg';
+import { actionOf, apiClient, serversOf, startGroveProcesses, type GroveProcesses } from '@grove/testing';
+
+const SPEC = {
+  type: 'os.nova.server',
+  version: '1.0',
+  properties: { flavor: 'm1.tiny', image: 'cirros-0.6.2-x86_64-disk' },
+};
+
+const healthPolicy = (interval: number) => ({
+  type: 'senlin.policy.health',
+  version: '1.1',
+  properties: {
+    detection: { interval, node_update_timeout: 1, detection_modes: [{ type: 'NODE_STATUS_POLLING' }] },
+    recovery: { actions: [{ name: 'RECREATE' }] },
+  },
+});
+
+/**
+ * A cluster with a health policy polling node status: a server put in ERROR behind Grove's back
+ * (the simulator's admin API) is found by the health manager, through an engine's cloud check,
+ * and recreated, with an event saying which mode found it and what was done. Detached, the
+ * policy no longer repairs anything.
+ */
+describe('the health manager, NODE_STATUS_POLLING', () => {
+  let grove: GroveProcesses;
+  const api = apiClient(() => grove.apiUrl);
+
+  beforeAll(async () => {
+    grove = await startGroveProcesses({ engines: 1, env: { HEALTH_CHECK_INTERVAL_MIN_S: '1' } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await grove?.stop();
+  }, 60_000);
+
+  const until = async <T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await f();
+      if (v !== undefined) return v;
+      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms\n${grove.logs()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  const breakServer = async (id: string) => {
+    const res = await fetch(`${grove.simUrl}/admin/servers/${id}/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'ERROR', fault: 'broken behind Grove’s back' }),
+    });
+    expect(res.status).toBe(200);
+  };
+
+  it('recreates a server failed behind its back, says so in an event, and stops once detached', async () => {
+    expect((await api.http('POST', '/v1/profiles', { body: { profile: { name: 'hp', spec: SPEC } } })).status).toBe(
+      201,
+    );
+    const created = await api.http<{ cluster: { id: string } }>('POST', '/v1/clusters', {
+      body: { cluster: { name: 'healed', profile_id: 'hp', desired_capacity: 3 } },
+    });
+    await api.waitForAction(actionOf(created));
+    const clusterId = created.body.cluster.id;
+    const policy = await api.http<{ policy: { id: string } }>('POST', '/v1/policies', {
+      body: { policy: { name: 'hp', spec: healthPolicy(1) } },
+    });
+    expect(policy.status).toBe(201);
+    const attached = await api.http('POST', `/v1/clusters/${clusterId}/actions`, {
+      body: { policy_attach: { policy_id: policy.body.policy.id } },
+    });
+    expect((await api.waitForAction(actionOf(attached))).status).toBe('SUCCEEDED');
+
+    const [victim] = await serversOf(grove.simUrl, clusterId);
+    const nodeId = victim.metadata.cluster_node_id;
+    const failedAt = Date.now();
+    await breakServer(victim.id);
+    const replaced = await until('the node to be recreated', async () => {
+      const servers = await serversOf(grove.simUrl, clusterId);
+      const mine = servers.filter((s) => s.metadata.cluster_node_id === nodeId);
+      return mine.length === 1 && mine[0].id !== victim.id && mine[0].status === 'ACTIVE' ? mine[0] : undefined;
+    });
+    const healedInMs = Date.now() - failedAt;
+    const { body } = await api.http<{ node: { physical_id: string; status: string } }>('GET', `/v1/nodes/${nodeId}`);
+    expect(body.node).toMatchObject({ physical_id: replaced.id, status: 'ACTIVE' });
+    expect(healedInMs).toBeLessThan(20_000);
+
+    const events = await api.http<{ events: { action: string; status: string; status_reason: string }[] }>(
+      'GET',
+      `/v1/events?oid=${nodeId}&action=NODE_RECOVER`,
+    );
+    expect(events.body.events.filter((e) => e.status === 'UNHEALTHY')).toEqual([
+      expect.objectContaining({
+        action: 'NODE_RECOVER',
+        status_reason: expect.stringMatching(/NODE_STATUS_POLLING: .*recovering it with RECREATE/),
+      }),
+    ]);
+
+    // Detached, the policy's checks stop: a failed server stays failed.
+    const detached = await api.http('POST', `/v1/clusters/${clusterId}/actions`, {
+      body: { policy_detach: { policy_id: policy.body.policy.id } },
+    });
+    expect((await api.waitForAction(actionOf(detached))).status).toBe('SUCCEEDED');
+    await breakServer(replaced.id);
+    await new Promise((r) => setTimeout(r, 4_000));
+    const db = new Client({ connectionString: grove.dbUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query(`SELECT id FROM action WHERE action = 'NODE_RECOVER' AND target = $1`, [nodeId]);
+      expect(rows).toHaveLength(1);
+    } finally {
+      await db.end();
+    }
+    expect((await serversOf(grove.simUrl, clusterId)).find((s) => s.id === replaced.id)?.status).toBe('ERROR');
+  }, 120_000);
+});
