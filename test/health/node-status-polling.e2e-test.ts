@@ -112,4 +112,51 @@ describe('the health manager, NODE_STATUS_POLLING', () => {
     }
     expect((await serversOf(grove.simUrl, clusterId)).find((s) => s.id === replaced.id)?.status).toBe('ERROR');
   }, 120_000);
+
+  it('leaves alone the nodes a user scale-in deletes, and checks again afterwards', async () => {
+    const created = await api.http<{ cluster: { id: string } }>('POST', '/v1/clusters', {
+      body: { cluster: { name: 'shrunk', profile_id: 'hp', desired_capacity: 4 } },
+    });
+    await api.waitForAction(actionOf(created));
+    const clusterId = created.body.cluster.id;
+    const policy = await api.http<{ policy: { id: string } }>('POST', '/v1/policies', {
+      body: { policy: { name: 'hp-shrunk', spec: healthPolicy(1) } },
+    });
+    const attached = await api.http('POST', `/v1/clusters/${clusterId}/actions`, {
+      body: { policy_attach: { policy_id: policy.body.policy.id } },
+    });
+    expect((await api.waitForAction(actionOf(attached))).status).toBe('SUCCEEDED');
+    // Deleting servers linger, so that several checks run while they go.
+    await fetch(`${grove.simUrl}/admin/config`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ delete_time_ms: 3000 }),
+    });
+    const shrunk = await api.http('POST', `/v1/clusters/${clusterId}/actions`, { body: { scale_in: { count: 2 } } });
+    expect((await api.waitForAction(actionOf(shrunk))).status).toBe('SUCCEEDED');
+    await fetch(`${grove.simUrl}/admin/config`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ delete_time_ms: 0 }),
+    });
+    const db = new Client({ connectionString: grove.dbUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query(`SELECT id FROM action WHERE action = 'NODE_RECOVER' AND cluster_id = $1`, [
+        clusterId,
+      ]);
+      expect(rows).toEqual([]);
+    } finally {
+      await db.end();
+    }
+    // The checks resumed after the scale-in: a member failed now is recovered.
+    const [left] = await serversOf(grove.simUrl, clusterId);
+    await breakServer(left.id);
+    await until('the remaining member to be recovered', async () => {
+      const mine = (await serversOf(grove.simUrl, clusterId)).filter(
+        (s) => s.metadata.cluster_node_id === left.metadata.cluster_node_id,
+      );
+      return mine.length === 1 && mine[0].id !== left.id && mine[0].status === 'ACTIVE' ? true : undefined;
+    });
+  }, 120_000);
 });

@@ -114,7 +114,10 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** One round of checks of a cluster, and a recovery asked for each node found failed. */
-  private async checkCluster(reg: HealthRegistryEntity): Promise<void> {
+  private async checkCluster(held: HealthRegistryEntity): Promise<void> {
+    // Read afresh: a user's shrink or update pauses the checks (its BEFORE hook) between leases.
+    const reg = await this.registry.get(held.clusterId);
+    if (!reg?.enabled) return;
     const params = reg.params as HealthParams;
     const now = new Date();
     const members = await this.nodes.members(reg.clusterId);
