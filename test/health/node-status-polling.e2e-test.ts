@@ -95,6 +95,13 @@ describe('the health manager, NODE_STATUS_POLLING', () => {
       }),
     ]);
 
+    // The health-manager's metrics show what it holds and what its checks found.
+    const hm = grove.all.find((p) => p.name === 'health-manager')!;
+    const metrics = await (await fetch(`${hm.url}/metrics`)).text();
+    expect(metrics).toMatch(/^grove_health_held_clusters 1$/m);
+    expect(metrics).toMatch(/^grove_health_checks_total\{mode="NODE_STATUS_POLLING",outcome="failed"\} [1-9]/m);
+    expect(metrics).toMatch(/^grove_health_recoveries_total\{outcome="recovering"\} 1$/m);
+
     // Detached, the policy's checks stop: a failed server stays failed.
     const detached = await api.http('POST', `/v1/clusters/${clusterId}/actions`, {
       body: { policy_detach: { policy_id: policy.body.policy.id } },

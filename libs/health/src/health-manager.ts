@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { EVENT_LEVELS, newId, ROOT_LOGGER, type Logger } from '@grove/core';
+import { counter, EVENT_LEVELS, gauge, histogram, newId, ROOT_LOGGER, type Logger } from '@grove/core';
 import {
   EventRepository,
   HealthRegistryRepository,
@@ -16,6 +16,22 @@ import { HEALTH_OPTIONS, type HealthOptions } from './health-lifecycle';
 const TICK_MS = 1_000;
 /** Clusters checked at once by one instance. */
 const CHECKS_AT_ONCE = 16;
+
+const checks = counter('grove_health_checks_total', 'Node checks by detection mode and outcome.', [
+  'mode',
+  'outcome',
+] as const);
+const recoveries = counter(
+  'grove_health_recoveries_total',
+  'Nodes found failed, by what was done: recovering, or skipped (an action already on its way, a lock).',
+  ['outcome'] as const,
+);
+const lag = histogram(
+  'grove_health_check_lag_seconds',
+  'How late a cluster check started after it was due.',
+  [],
+  [0.1, 0.5, 1, 2, 5, 10, 30, 60],
+);
 
 /** A registered cluster this instance holds, and when its next check is due. */
 interface Held {
@@ -47,7 +63,10 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
     private readonly nodes: NodeRepository,
     private readonly events: EventRepository,
     private readonly engine: EngineClient,
-  ) {}
+  ) {
+    gauge('grove_health_registered_clusters', 'Clusters registered for health checks.', () => this.registry.count());
+    gauge('grove_health_held_clusters', 'Registered clusters this health-manager holds.', () => this.held.size);
+  }
 
   /** The lease: the dead-after window, so that a dead instance's clusters move when it is taken for dead. */
   private get leaseS(): number {
@@ -86,6 +105,7 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
       if (h.running || h.dueAt > now || !h.reg.enabled) continue;
       h.running = true;
       this.running++;
+      lag.observe(Math.max(now - h.dueAt, 0) / 1000);
       h.dueAt = now + Math.max(h.reg.interval, 1) * 1000;
       void this.checkCluster(h.reg)
         .catch((e: unknown) => this.log.warn({ err: e, clusterId: h.reg.clusterId }, 'a health check failed'))
@@ -147,6 +167,7 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
     return Object.fromEntries(
       nodes.map((n) => {
         const h = health[n.id];
+        checks.inc({ mode, outcome: h ? (h.healthy ? 'healthy' : 'failed') : 'unknown' });
         return [n.id, h ? (h.healthy ? { failed: false } : { failed: true, reason: h.reason }) : null];
       }),
     );
@@ -155,6 +176,7 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
   private async recover(node: NodeEntity, reason: string, params: HealthParams): Promise<void> {
     const inputs = recoverInputs(params);
     const { actionId, skipped } = await this.engine.call('node.recover', { nodeId: node.id, inputs });
+    recoveries.inc({ outcome: actionId ? 'recovering' : 'skipped' });
     const what = actionId
       ? `Health check found the node failed (${reason}); recovering it with ${String(inputs.operation)}.`
       : `Health check found the node failed (${reason}); not recovered now: ${skipped ?? 'unknown'}.`;
