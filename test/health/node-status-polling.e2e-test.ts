@@ -1,20 +1,6 @@
 import { Client } from 'pg';
 import { actionOf, apiClient, serversOf, startGroveProcesses, type GroveProcesses } from '@grove/testing';
-
-const SPEC = {
-  type: 'os.nova.server',
-  version: '1.0',
-  properties: { flavor: 'm1.tiny', image: 'cirros-0.6.2-x86_64-disk' },
-};
-
-const healthPolicy = (interval: number) => ({
-  type: 'senlin.policy.health',
-  version: '1.1',
-  properties: {
-    detection: { interval, node_update_timeout: 1, detection_modes: [{ type: 'NODE_STATUS_POLLING' }] },
-    recovery: { actions: [{ name: 'RECREATE' }] },
-  },
-});
+import { breakServer as breakOne, healthPolicy, SERVER_SPEC as SPEC, until as untilIn } from './support';
 
 /**
  * A cluster with a health policy polling node status: a server put in ERROR behind Grove's back
@@ -34,23 +20,8 @@ describe('the health manager, NODE_STATUS_POLLING', () => {
     await grove?.stop();
   }, 60_000);
 
-  const until = async <T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await f();
-      if (v !== undefined) return v;
-      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms\n${grove.logs()}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
-  const breakServer = async (id: string) => {
-    const res = await fetch(`${grove.simUrl}/admin/servers/${id}/status`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ status: 'ERROR', fault: 'broken behind Grove’s back' }),
-    });
-    expect(res.status).toBe(200);
-  };
+  const until = <T>(what: string, f: () => Promise<T | undefined>) => untilIn(grove, what, f);
+  const breakServer = (id: string) => breakOne(grove.simUrl, id);
 
   it('recreates a server failed behind its back, says so in an event, and stops once detached', async () => {
     expect((await api.http('POST', '/v1/profiles', { body: { profile: { name: 'hp', spec: SPEC } } })).status).toBe(

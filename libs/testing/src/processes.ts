@@ -41,6 +41,7 @@ export interface GroveProcesses {
   dbProxy?: FaultProxy;
   brokerProxy?: FaultProxy;
   engines: GroveProcess[];
+  healthManagers: GroveProcess[];
   all: GroveProcess[];
   /** The last lines each process logged, for a failing test's message. */
   logs(lines?: number): string;
@@ -72,7 +73,13 @@ const ok = async (url: string) => (await fetch(url)).status === 200;
  * `npm run migrate`) and RabbitMQ (queues of their own), with a cloud simulator process.
  */
 export async function startGroveProcesses(
-  o: { engines?: number; env?: Record<string, string>; label?: string; proxies?: boolean } = {},
+  o: {
+    engines?: number;
+    healthManagers?: number;
+    env?: Record<string, string>;
+    label?: string;
+    proxies?: boolean;
+  } = {},
 ): Promise<GroveProcesses> {
   const dir = mkdtempSync(join(tmpdir(), 'grove-e2e-'));
   const db = await createEmptyDatabase(o.label ?? 'e2e');
@@ -162,13 +169,18 @@ export async function startGroveProcesses(
     return e;
   };
   for (let i = 0; i < (o.engines ?? 1); i++) await addEngine();
-  const hmPort = await freePort();
-  await start(
-    'health-manager',
-    'dist/apps/health-manager/src/main.js',
-    { OPS_PORT: String(hmPort) },
-    `http://127.0.0.1:${hmPort}/readyz`,
-  );
+  const healthManagers: GroveProcess[] = [];
+  for (let i = 0; i < (o.healthManagers ?? 1); i++) {
+    const port = await freePort();
+    healthManagers.push(
+      await start(
+        i === 0 ? 'health-manager' : `health-manager-${i + 1}`,
+        'dist/apps/health-manager/src/main.js',
+        { OPS_PORT: String(port) },
+        `http://127.0.0.1:${port}/readyz`,
+      ),
+    );
+  }
   await waitFor('api readiness', () => ok(`http://127.0.0.1:${apiPort}/readyz`), 30_000);
 
   return {
@@ -181,6 +193,7 @@ export async function startGroveProcesses(
     dbProxy,
     brokerProxy,
     engines,
+    healthManagers,
     all: procs,
     addEngine,
     logs(lines = 40) {

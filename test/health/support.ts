@@ -1,0 +1,50 @@
+import type { GroveProcess, GroveProcesses } from '@grove/testing';
+
+export const SERVER_SPEC = {
+  type: 'os.nova.server',
+  version: '1.0',
+  properties: { flavor: 'm1.tiny', image: 'cirros-0.6.2-x86_64-disk' },
+};
+
+/** A health policy polling node status every `interval` seconds and recreating failed nodes. */
+export const healthPolicy = (interval: number) => ({
+  type: 'senlin.policy.health',
+  version: '1.1',
+  properties: {
+    detection: { interval, node_update_timeout: 1, detection_modes: [{ type: 'NODE_STATUS_POLLING' }] },
+    recovery: { actions: [{ name: 'RECREATE' }] },
+  },
+});
+
+/** What `f` returns once it returns something, polled; the processes' logs if it never does. */
+export async function until<T>(
+  grove: GroveProcesses,
+  what: string,
+  f: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms\n${grove.logs()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Puts a server in ERROR behind Grove's back, through the simulator's admin API. */
+export async function breakServer(simUrl: string, id: string): Promise<void> {
+  const res = await fetch(`${simUrl}/admin/servers/${id}/status`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ status: 'ERROR', fault: 'broken behind Grove’s back' }),
+  });
+  if (res.status !== 200) throw new Error(`the simulator answered ${res.status}`);
+}
+
+/** A gauge or counter of a process's /metrics, or undefined when it is not there. */
+export async function metric(p: GroveProcess, line: RegExp): Promise<number | undefined> {
+  const text = await (await fetch(`${p.url}/metrics`)).text();
+  const m = text.match(line);
+  return m ? Number(m[1]) : undefined;
+}
