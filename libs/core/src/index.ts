@@ -3,6 +3,7 @@ export * from './errors';
 export * from './config';
 export * from './spec-schema/spec-schema';
 export * from './cluster-size/cluster-size';
+export * from './cluster-size/max-unhealthy';
 export * from './node-name/node-name';
 export * from './scope';
 export * from './ids';

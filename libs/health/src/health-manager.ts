@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { counter, EVENT_LEVELS, gauge, histogram, newId, ROOT_LOGGER, type Logger } from '@grove/core';
+import { counter, EVENT_LEVELS, gauge, histogram, maxUnhealthyOf, newId, ROOT_LOGGER, type Logger } from '@grove/core';
 import {
+  ClusterRepository,
   EventRepository,
   HealthRegistryRepository,
   NodeRepository,
@@ -25,6 +26,11 @@ const recoveries = counter(
   'grove_health_recoveries_total',
   'Nodes found failed, by what was done: recovering, or skipped (an action already on its way, a lock).',
   ['outcome'] as const,
+);
+const heldBackRepairs = counter(
+  'grove_health_repairs_held_back_total',
+  'Failed nodes not repaired because more were unhealthy than max_unhealthy allows.',
+  [] as const,
 );
 const lag = histogram(
   'grove_health_check_lag_seconds',
@@ -61,6 +67,7 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
     private readonly registry: HealthRegistryRepository,
     private readonly services: ServiceRepository,
     private readonly nodes: NodeRepository,
+    private readonly clusters: ClusterRepository,
     private readonly events: EventRepository,
     private readonly engine: EngineClient,
   ) {
@@ -151,13 +158,64 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
     if (!checkable.length) return;
     const byMode = new Map<string, Record<string, Verdict>>();
     for (const mode of reg.checkTypes) byMode.set(mode, await this.detect(mode, checkable));
+    const failed: { node: NodeEntity; reason: string }[] = [];
     for (const node of checkable) {
       const verdict = combine(
         reg.checkTypes.map((mode) => ({ mode, verdict: byMode.get(mode)?.[node.id] ?? null })),
         params.recovery_conditional ?? 'ANY_FAILED',
       );
-      if (verdict.failed) await this.recover(node, verdict.reason, params);
+      if (verdict.failed) failed.push({ node, reason: verdict.reason });
     }
+    if (!failed.length) return;
+    const heldBack = this.overCap(params, members, failed.length);
+    if (heldBack) {
+      heldBackRepairs.inc(failed.length);
+      await this.clusterEvent(reg.clusterId, failed, heldBack);
+      return;
+    }
+    for (const f of failed) await this.recover(f.node, f.reason, params);
+  }
+
+  /**
+   * Grove's max_unhealthy: when more members are unhealthy than it allows (those found failed now
+   * and those still recovering), a partition or a cloud outage is more likely than so many broken
+   * nodes, and repairing them all could take the whole cluster down: nothing is repaired. Under
+   * the cap, at most that many repairs run at once. Returns why repairs are held back, or null.
+   */
+  private overCap(params: HealthParams, members: NodeEntity[], failed: number): string | null {
+    if (params.max_unhealthy === undefined) return null;
+    const cap = maxUnhealthyOf(params.max_unhealthy, members.length);
+    if (cap === null) return null;
+    const recovering = members.filter((n) => n.status === 'RECOVERING').length;
+    if (failed + recovering <= cap) return null;
+    return (
+      `${failed + recovering} of ${members.length} nodes are unhealthy (${failed} found failed, ${recovering} recovering), ` +
+      `more than max_unhealthy ${params.max_unhealthy} allows (${cap}); no repair started.`
+    );
+  }
+
+  private async clusterEvent(clusterId: string, failed: { node: NodeEntity }[], reason: string): Promise<void> {
+    const cluster = await this.clusters.getById(clusterId);
+    if (!cluster) return;
+    this.log.warn({ clusterId, failed: failed.map((f) => f.node.id) }, reason);
+    await this.events.insert([
+      {
+        id: newId(),
+        timestamp: new Date(),
+        oid: cluster.id,
+        oname: cluster.name,
+        otype: 'CLUSTER',
+        clusterId: cluster.id,
+        level: EVENT_LEVELS.WARN,
+        userId: cluster.userId,
+        project: cluster.project,
+        action: 'CLUSTER_RECOVER',
+        status: 'REPAIRS_HELD_BACK',
+        statusReason: reason,
+        metaData: { unhealthy: failed.map((f) => f.node.id) },
+        actionId: null,
+      },
+    ]);
   }
 
   /** One detection mode's verdicts on the nodes. */

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import type { GroveRequest } from '../http/grove-request';
 import { parseList, type ListSpec } from '../http/list-params';
-import { MinVersion } from '../http/microversion';
+import { atLeast, GROVE_EXTENSIONS, MinVersion } from '../http/microversion';
 import { PolicyCreateBody, PolicyUpdateBody, PolicyValidateBody } from './policies.dto';
 import { PoliciesService } from './policies.service';
 import { toPolicyView } from './policies.view';
@@ -24,14 +24,14 @@ export class PoliciesController {
   @Post()
   @HttpCode(201)
   async create(@Req() req: GroveRequest, @Body() body: PolicyCreateBody) {
-    return { policy: toPolicyView(await this.policies.create(req.ctx, body.policy)) };
+    return { policy: toPolicyView(await this.policies.create(req.ctx, body.policy, withGrove(req))) };
   }
 
   @Post('validate')
   @HttpCode(200)
   @MinVersion('1.2')
   validate(@Req() req: GroveRequest, @Body() body: PolicyValidateBody) {
-    return { policy: toPolicyView(this.policies.validate(req.ctx, body.policy.spec)) };
+    return { policy: toPolicyView(this.policies.validate(req.ctx, body.policy.spec, withGrove(req))) };
   }
 
   @Get(':id')
@@ -50,3 +50,6 @@ export class PoliciesController {
     await this.policies.delete(req.ctx, id);
   }
 }
+
+/** Whether the request may use Grove's spec additions (health's max_unhealthy): microversion 1.15. */
+const withGrove = (req: GroveRequest): boolean => atLeast(req.apiVersion, GROVE_EXTENSIONS);

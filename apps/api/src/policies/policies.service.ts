@@ -2,10 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   BadRequest,
+  groveItemsUsed,
   InvalidSpec,
   newId,
   scopeOf,
   SpecError,
+  specTypeKey,
   type ApiConfig,
   type RequestContext,
   type Scope,
@@ -30,8 +32,16 @@ export class PoliciesService {
    * A spec's envelope, type and properties, checked here. A bad property is a 400 InvalidSpec that
    * names it (Senlin answers 500 there, which is a bug), an unknown type a 404.
    */
-  private checkSpec(spec: Record<string, unknown>): ValidatedPolicySpec {
+  private checkSpec(spec: Record<string, unknown>, withGrove: boolean): ValidatedPolicySpec {
     try {
+      if (!withGrove) {
+        // Below 1.15 Grove's additions do not exist: they are refused as any unknown item is.
+        const { key } = specTypeKey(spec);
+        const [used] = this.registry.has(key)
+          ? groveItemsUsed(this.registry.get(key).properties, (spec as { properties?: unknown }).properties)
+          : [];
+        if (used) throw new SpecError(used, `Unrecognizable spec item '${used}'`);
+      }
       return this.registry.validate(spec);
     } catch (e) {
       if (e instanceof SpecError) throw new InvalidSpec(e.reason);
@@ -40,9 +50,9 @@ export class PoliciesService {
   }
 
   /** Checks the spec, then against the cloud through an engine (regions, zones, load balancers exist). */
-  async create(ctx: RequestContext, p: PolicyCreate): Promise<PolicyEntity> {
+  async create(ctx: RequestContext, p: PolicyCreate, withGrove = false): Promise<PolicyEntity> {
     await this.ensureNameFree(ctx, p.name);
-    const { key } = this.checkSpec(p.spec);
+    const { key } = this.checkSpec(p.spec, withGrove);
     await this.engine.call('policy.validate', { spec: p.spec });
     const policy = Object.assign(new PolicyEntity(), {
       id: newId(),
@@ -63,8 +73,8 @@ export class PoliciesService {
   }
 
   /** What `POST /policies/validate` shows: the policy that would be made; no cloud check, as in Senlin. */
-  validate(ctx: RequestContext, spec: Record<string, unknown>): PolicyEntity {
-    const { key } = this.checkSpec(spec);
+  validate(ctx: RequestContext, spec: Record<string, unknown>, withGrove = false): PolicyEntity {
+    const { key } = this.checkSpec(spec, withGrove);
     return Object.assign(new PolicyEntity(), {
       id: null as unknown as string,
       name: 'validated_policy',

@@ -20,6 +20,8 @@ export interface PropSchema {
   readonly allowed?: readonly (string | number | boolean)[];
   /** Map: the schema of each known key (unset = any keys). List: the schema of every item. */
   readonly schema?: SchemaMap | PropSchema;
+  /** A Grove addition (microversion 1.15): left out of the schema Senlin's clients see, refused below 1.15. */
+  readonly grove?: boolean;
 }
 
 export type SchemaMap = Readonly<Record<string, PropSchema>>;
@@ -29,6 +31,7 @@ interface Opts {
   required?: boolean;
   updatable?: boolean;
   allowed?: readonly (string | number | boolean)[];
+  grove?: boolean;
 }
 
 const make = (type: SchemaType, description: string, o: Opts = {}, schema?: SchemaMap | PropSchema): PropSchema => ({
@@ -39,6 +42,7 @@ const make = (type: SchemaType, description: string, o: Opts = {}, schema?: Sche
   updatable: o.updatable ?? false,
   allowed: o.allowed,
   schema,
+  ...(o.grove ? { grove: true } : {}),
 });
 
 /** Builders that read like Senlin's `schema.String(...)` declarations. */
@@ -180,7 +184,22 @@ export function nonUpdatableChanges(
 
 /** The wire form shown by profile-type and policy-type show: Senlin's keys, nothing more. */
 export function renderSchema(schemas: SchemaMap, withUpdatable = true): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(schemas).map(([k, s]) => [k, renderProp(s, withUpdatable)]));
+  return Object.fromEntries(
+    Object.entries(schemas)
+      .filter(([, s]) => !s.grove)
+      .map(([k, s]) => [k, renderProp(s, withUpdatable)]),
+  );
+}
+
+/** The paths (`recovery.max_unhealthy`) of Grove's additions that `data` uses, in maps of `schemas`. */
+export function groveItemsUsed(schemas: SchemaMap, data: unknown, path = ''): string[] {
+  if (!isMap(data)) return [];
+  return Object.entries(schemas).flatMap(([k, s]) => {
+    if (!(k in data)) return [];
+    const itemPath = path ? `${path}.${k}` : k;
+    if (s.grove) return [itemPath];
+    return s.type === 'Map' && s.schema ? groveItemsUsed(s.schema as SchemaMap, data[k], itemPath) : [];
+  });
 }
 
 function renderProp(s: PropSchema, withUpdatable: boolean): Record<string, unknown> {

@@ -18,6 +18,7 @@ export function healthBindingData(props: HealthProps): Record<string, unknown> {
     node_delete_timeout: props.recovery.node_delete_timeout,
     node_force_recreate: props.recovery.node_force_recreate,
     detection_modes: (props.detection.detection_modes ?? []).map(flatMode),
+    ...(props.recovery.max_unhealthy !== undefined ? { max_unhealthy: props.recovery.max_unhealthy } : {}),
   };
 }
 

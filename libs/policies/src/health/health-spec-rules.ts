@@ -1,4 +1,4 @@
-import { SpecError } from '@grove/core';
+import { maxUnhealthyOf, SpecError } from '@grove/core';
 import type { DetectionMode, DetectionType, HealthProps } from './health.properties';
 
 const POLLING: readonly DetectionType[] = ['NODE_STATUS_POLLING', 'NODE_STATUS_POLL_URL', 'HYPERVISOR_STATUS_POLLING'];
@@ -66,6 +66,12 @@ export function checkHealthProps(props: HealthProps, intervalMin: number): void 
     throw new SpecError(
       'detection.detection_modes',
       `Duplicate detection modes are not allowed in health policy: ${types}`,
+    );
+  }
+  if (recovery.max_unhealthy !== undefined && maxUnhealthyOf(recovery.max_unhealthy, 1) === null) {
+    throw new SpecError(
+      'recovery.max_unhealthy',
+      `The max_unhealthy '${recovery.max_unhealthy}' is neither a count (3) nor a percentage from 0% to 100% (20%).`,
     );
   }
 }

@@ -47,6 +47,8 @@ export interface HealthProps {
     fencing?: (typeof FENCING_TYPES)[number][];
     node_delete_timeout: number;
     node_force_recreate: boolean;
+    /** Grove (1.15): a count (`"3"`) or a share (`"20%"`) of the members; more unhealthy at once, and nothing is repaired. */
+    max_unhealthy?: string;
   };
 }
 
@@ -127,6 +129,10 @@ export const HEALTH_PROPERTIES = {
       node_force_recreate: S.boolean('Whether a RECREATE creates the new node even when deleting the old one failed.', {
         default: false,
       }),
+      max_unhealthy: S.string(
+        'Grove: the most members (a count, or a percentage such as 20%) that may be unhealthy at once for repairs to go ahead.',
+        { grove: true },
+      ),
     },
     { required: true },
   ),
