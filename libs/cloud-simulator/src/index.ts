@@ -1,4 +1,5 @@
 export { startCloudSimulator, type CloudSimulator, type SimulatorOptions, type SimulatorLogger } from './simulator';
+export type { NotificationOptions } from './notifications/cloud-notifications';
 export { SeedError, loadSeed, validateSeed, type SimulatorSeed } from './seed/seed';
 export type {
   SimulatorAdmin,
