@@ -1,9 +1,10 @@
 import { SeedError, startCloudSimulator } from '@grove/cloud-simulator';
-import { createRootLogger, loadConfigOrExit, logReady, onShutdown, SimulatorConfig } from '@grove/core';
+import { createRootLogger, loadConfigOrExit, logReady, onShutdown } from '@grove/core';
+import { CloudSimulatorConfig } from './cloud-simulator-config';
 
 /** The simulated cloud as its own process: config from the environment, then listen until told to stop. */
 async function main(): Promise<void> {
-  const cfg = loadConfigOrExit(SimulatorConfig);
+  const cfg = loadConfigOrExit(CloudSimulatorConfig);
   const log = createRootLogger('grove-cloud-simulator', { level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
   try {
     const sim = await startCloudSimulator({
@@ -12,6 +13,13 @@ async function main(): Promise<void> {
       dockerPort: cfg.SIMULATOR_DOCKER_PORT,
       seedFile: cfg.SIMULATOR_SEED_FILE,
       logger: log,
+      notifications: cfg.SIMULATOR_NOTIFICATIONS_AMQP_URL
+        ? {
+            amqpUrl: cfg.SIMULATOR_NOTIFICATIONS_AMQP_URL,
+            novaExchange: cfg.SIMULATOR_NOTIFICATIONS_NOVA_EXCHANGE,
+            heatExchange: cfg.SIMULATOR_NOTIFICATIONS_HEAT_EXCHANGE,
+          }
+        : undefined,
     });
     onShutdown(log, [() => sim.close()]);
     logReady(log, `Grove cloud simulator is ready on ${sim.url} (Keystone at ${sim.authUrl})`, {

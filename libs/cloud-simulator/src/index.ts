@@ -1,6 +1,13 @@
 export { startCloudSimulator, type CloudSimulator, type SimulatorOptions, type SimulatorLogger } from './simulator';
+export type { NotificationOptions } from './notifications/cloud-notifications';
 export { SeedError, loadSeed, validateSeed, type SimulatorSeed } from './seed/seed';
-export type { SimulatorAdmin, ForcedServerStatus, HypervisorPatch, HypervisorListing } from './admin/admin-operations';
+export type {
+  SimulatorAdmin,
+  ForcedServerStatus,
+  ForcedStackStatus,
+  HypervisorPatch,
+  HypervisorListing,
+} from './admin/admin-operations';
 export type {
   ResourceFilter,
   ResourceListing,

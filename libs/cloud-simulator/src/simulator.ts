@@ -10,6 +10,7 @@ import { ApiErrorFilter } from './http/api-error.filter';
 import { FaultInjectionGuard } from './http/fault-injection';
 import { requestAccounting } from './http/request-accounting.middleware';
 import { serviceOfPath } from './http/service-of';
+import { startNotifications, type NotificationOptions } from './notifications/cloud-notifications';
 import { loadSeed, type SimulatorSeed } from './seed/seed';
 import { SimulatorModule } from './simulator.module';
 import { SimulatorStore } from './store/simulator-store';
@@ -31,6 +32,11 @@ export interface SimulatorOptions {
   /** A JSON file replacing the default seed. */
   seedFile?: string;
   logger?: SimulatorLogger;
+  /**
+   * Publish Nova's versioned notifications and Heat's stack notifications to this broker, as the
+   * real services do (see the README). Unset: nothing is published and nothing else changes.
+   */
+  notifications?: NotificationOptions;
 }
 
 export interface CloudSimulator {
@@ -95,13 +101,14 @@ export async function startCloudSimulator(o: SimulatorOptions = {}): Promise<Clo
 
   const api = await createApp(SimulatorModule.register(store, admin), store, { docker: false, logger: o.logger });
   const docker = await createApp(DockerModule.register(store), store, { docker: true, logger: o.logger });
+  const notifications = o.notifications ? startNotifications(store, o.notifications, o.logger) : null;
   let port: number;
   let dockerPort: number;
   try {
     port = await listen(api, o.port ?? 8790, host);
     dockerPort = await listen(docker, o.dockerPort ?? 2375, '0.0.0.0');
   } catch (e) {
-    await Promise.allSettled([close(api), close(docker)]);
+    await Promise.allSettled([close(api), close(docker), notifications?.stop()]);
     throw e;
   }
   const reachableHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
@@ -114,6 +121,9 @@ export async function startCloudSimulator(o: SimulatorOptions = {}): Promise<Clo
     authUrl: `${url}/identity/v3`,
     dockerPort,
     admin,
-    close: () => (closed ??= Promise.all([close(api), close(docker)]).then(() => undefined)),
+    close: () =>
+      (closed ??= Promise.all([close(api), close(docker)])
+        .then(() => notifications?.stop())
+        .then(() => undefined)),
   };
 }

@@ -1,21 +1,26 @@
-import { removeServer, settleServer } from '../compute/server-state';
+import { destroyServer, settleServer } from '../compute/server-state';
 import { badRequest, notFound } from '../http/api-error';
 import { removeListener, removeLoadBalancer, removePool } from '../load-balancer/lb-lifecycle';
 import { deletePort } from '../network/port-allocation';
+import { settleStack } from '../orchestration/stack-lifecycle';
 import type { FailNextRequest, FailNextRule } from '../store/fail-next';
 import { applyKnobs, type KnobsPatch, type SimulatorKnobs } from '../store/knobs';
 import type { RegionState } from '../store/region-state';
 import type { RequestStats } from '../store/request-stats';
-import { POWER, type Server, type VmState } from '../store/resources';
+import type { InstanceAction } from '../store/cloud-events';
+import { POWER, type Server, type Stack, type StackAction, type VmState } from '../store/resources';
 import type { SimulatorStore } from '../store/simulator-store';
 import {
   listResources,
   RESOURCE_TYPES,
+  systemApi,
   toServerListing,
+  toStackListing,
   type ResourceFilter,
   type ResourceListing,
   type ResourceType,
   type ServerListing,
+  type StackListing,
 } from './resource-listing';
 
 /** The statuses the admin API can force on a server, with the vm_state and power_state behind each. */
@@ -30,6 +35,28 @@ const FORCED = {
   BUILD: { vmState: 'building', powerState: POWER.NOSTATE, taskState: 'spawning' },
 } satisfies Record<string, { vmState: VmState; powerState: number; taskState?: string }>;
 export type ForcedServerStatus = keyof typeof FORCED;
+
+/**
+ * What Nova announces when it finds a server in a forced state: the power-state sync stops a VM
+ * found shut off; a VM found paused or suspended is reported as if the action had been asked for.
+ */
+const FORCED_ACTIONS: Partial<Record<ForcedServerStatus, InstanceAction>> = {
+  SHUTOFF: 'power_off',
+  PAUSED: 'pause',
+  SUSPENDED: 'suspend',
+};
+
+/** The stack states the admin API can force: any action's end, except DELETE_COMPLETE (that is a vanish). */
+const FORCED_STACK_ACTIONS: readonly StackAction[] = [
+  'CREATE',
+  'UPDATE',
+  'DELETE',
+  'CHECK',
+  'SUSPEND',
+  'RESUME',
+  'ROLLBACK',
+];
+export type ForcedStackStatus = `${StackAction}_${'COMPLETE' | 'FAILED'}`;
 
 export interface HypervisorPatch {
   state?: 'up' | 'down';
@@ -65,6 +92,8 @@ export interface SimulatorAdmin {
   resources(filter?: ResourceFilter): ResourceListing;
   /** Breaks (or mends) a server behind its owner's back. */
   setServerStatus(id: string, status: ForcedServerStatus, o?: { fault?: string }): ServerListing;
+  /** Ends a stack's action with the given state behind its owner's back (`UPDATE_FAILED`, `CHECK_COMPLETE`…). */
+  setStackStatus(id: string, status: ForcedStackStatus, o?: { reason?: string }): StackListing;
   /** Makes a resource disappear at once, without its owner being told. */
   vanish(type: ResourceType, id: string): void;
   stats(): RequestStats;
@@ -127,6 +156,7 @@ export class AdminOperations implements SimulatorAdmin {
     const to: { vmState: VmState; powerState: number; taskState?: string } = FORCED[status];
     const { region, server } = this.findServer(id);
     const now = Date.now();
+    const before = { vmState: server.vmState, taskState: server.taskState };
     server.pending = null;
     server.deleteAt = null;
     server.vmState = to.vmState;
@@ -140,7 +170,40 @@ export class AdminOperations implements SimulatorAdmin {
         created: now,
       };
     if (to.vmState === 'active' && server.launchedAt === null) server.launchedAt = now;
+    this.store.events?.serverStateChanged(region, server, before, now);
+    const action = FORCED_ACTIONS[status];
+    if (action) this.store.events?.serverAction(region, server, action, now, null);
     return toServerListing(region, server);
+  }
+
+  setStackStatus(id: string, status: ForcedStackStatus, o: { reason?: string } = {}): StackListing {
+    const [action, result] = String(status).split(/_(?=COMPLETE$|FAILED$)/) as [StackAction, 'COMPLETE' | 'FAILED'];
+    if (!FORCED_STACK_ACTIONS.includes(action) || !result || status === 'DELETE_COMPLETE') {
+      const allowed = FORCED_STACK_ACTIONS.flatMap((a) => [`${a}_COMPLETE`, `${a}_FAILED`]);
+      throw badRequest(`status must be one of ${allowed.filter((x) => x !== 'DELETE_COMPLETE').join(', ')}`);
+    }
+    const { region, stack } = this.findStack(id);
+    const now = Date.now();
+    stack.action = action;
+    stack.status = result;
+    stack.statusReason =
+      o.reason ??
+      (result === 'FAILED'
+        ? 'Simulated failure (status set through the simulator admin API)'
+        : `Stack ${action} completed successfully`);
+    stack.failure = null;
+    if (action !== 'CREATE' && action !== 'DELETE') stack.updated = now;
+    this.store.events?.stackSettled(region, stack, now);
+    return toStackListing(region, stack);
+  }
+
+  private findStack(id: string): { region: RegionState; stack: Stack } {
+    for (const region of this.store.regions.values()) {
+      const raw = region.stacks.get(id);
+      const stack = raw && settleStack(this.store, systemApi(this.store, region), raw);
+      if (stack) return { region, stack };
+    }
+    throw notFound(`No stack has id ${id}`);
   }
 
   vanish(type: ResourceType, id: string): void {
@@ -151,7 +214,7 @@ export class AdminOperations implements SimulatorAdmin {
     switch (type) {
       case 'servers': {
         const { region, server } = this.findServer(id);
-        removeServer(store, region, server, now);
+        destroyServer(store, region, server, now, null);
         return;
       }
       case 'stacks':
@@ -161,11 +224,13 @@ export class AdminOperations implements SimulatorAdmin {
           // A stack that vanishes takes what it made with it, as if deleted out of band.
           for (const res of stack.resources.values()) {
             const server = region.servers.get(res.physicalId);
-            if (server) removeServer(store, region, server, now);
+            if (server) destroyServer(store, region, server, now, null);
             const port = region.ports.get(res.physicalId);
             if (port) deletePort(store, region, port, now);
           }
           region.forgetStack(stack);
+          vanished(stack, now);
+          store.events?.stackSettled(region, stack, now);
           return;
         }
         break;
@@ -308,4 +373,12 @@ export class AdminOperations implements SimulatorAdmin {
     if (t === undefined) throw notFound(`No template is named ${name}`);
     return structuredClone(t);
   }
+}
+
+/** A stack deleted out of band ends as Heat would show it once gone. */
+function vanished(stack: Stack, now: number): void {
+  stack.action = 'DELETE';
+  stack.status = 'COMPLETE';
+  stack.statusReason = 'Stack DELETE completed successfully';
+  stack.deleted = now;
 }

@@ -2,7 +2,12 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query
 import { badRequest } from '../http/api-error';
 import type { FailNextRequest } from '../store/fail-next';
 import type { KnobsPatch } from '../store/knobs';
-import { AdminOperations, type ForcedServerStatus, type HypervisorPatch } from './admin-operations';
+import {
+  AdminOperations,
+  type ForcedServerStatus,
+  type ForcedStackStatus,
+  type HypervisorPatch,
+} from './admin-operations';
 import { filterFromQuery, type ResourceType } from './resource-listing';
 
 /** The simulator's own control API (no auth): knobs, failure injection, listings, and breaking things on purpose. */
@@ -66,6 +71,17 @@ export class AdminController {
     return {
       server: this.admin.setServerStatus(id, body.status as ForcedServerStatus, {
         fault: typeof body.fault === 'string' ? body.fault : undefined,
+      }),
+    };
+  }
+
+  @Post('stacks/:id/status')
+  @HttpCode(200)
+  stackStatus(@Param('id') id: string, @Body() body: { status?: unknown; reason?: unknown }) {
+    if (typeof body?.status !== 'string') throw badRequest('status is required');
+    return {
+      stack: this.admin.setStackStatus(id, body.status as ForcedStackStatus, {
+        reason: typeof body.reason === 'string' ? body.reason : undefined,
       }),
     };
   }

@@ -232,6 +232,27 @@ describe('the admin API', () => {
     ).toBe(404);
   });
 
+  it('forces a stack’s state behind its owner’s back', async () => {
+    const heat = `/RegionOne/orchestration/v1/${f.projectId}`;
+    const made = await f.call('POST', `${heat}/stacks`, {
+      body: { stack_name: 'forced', template: { heat_template_version: '2016-10-14', resources: {} } },
+    });
+    const id = made.body.stack.id;
+    const res = await f.call('POST', `/admin/stacks/${id}/status`, {
+      token: null,
+      body: { status: 'UPDATE_FAILED', reason: 'quota gone' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.stack).toMatchObject({ id, status: 'UPDATE_FAILED', status_reason: 'quota gone' });
+    const seen = await f.call('GET', `${heat}/stacks/forced/${id}`);
+    expect(seen.body.stack).toMatchObject({ stack_status: 'UPDATE_FAILED', stack_status_reason: 'quota gone' });
+    for (const status of ['MELTED', 'DELETE_COMPLETE', 'UPDATE_IN_PROGRESS'])
+      expect((await f.call('POST', `/admin/stacks/${id}/status`, { token: null, body: { status } })).status).toBe(400);
+    expect(
+      (await f.call('POST', '/admin/stacks/nope/status', { token: null, body: { status: 'CHECK_FAILED' } })).status,
+    ).toBe(404);
+  });
+
   it('makes a resource vanish without its owner being told', async () => {
     const id = (await create()).body.server.id;
     expect((await f.call('DELETE', `/admin/resources/servers/${id}`, { token: null })).status).toBe(204);

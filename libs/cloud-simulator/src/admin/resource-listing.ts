@@ -8,7 +8,7 @@ import { settleAll } from '../load-balancer/lb-lifecycle';
 import { settleStack } from '../orchestration/stack-lifecycle';
 import type { Caller } from '../store/identity-state';
 import type { RegionState } from '../store/region-state';
-import type { LbObject, Server } from '../store/resources';
+import type { LbObject, Server, Stack } from '../store/resources';
 import type { SimulatorStore } from '../store/simulator-store';
 
 /** What clients make, and what can vanish through the admin API. */
@@ -237,6 +237,22 @@ export interface ResourceListing {
   healthmonitors?: HealthMonitorListing[];
 }
 
+export function toStackListing(region: RegionState, s: Stack): StackListing {
+  return {
+    id: s.id,
+    name: s.name,
+    status: `${s.action}_${s.status}`,
+    status_reason: s.statusReason,
+    region: region.name,
+    project_id: s.projectId,
+    tags: [...s.tags],
+    parameters: { ...s.givenParameters },
+    resources: [...s.resources.values()].map((r) => ({ name: r.name, type: r.type, physical_id: r.physicalId })),
+    created: isoSeconds(s.created),
+    updated: s.updated === null ? null : isoSeconds(s.updated),
+  };
+}
+
 /** An all-powerful caller for reads the simulator makes on its own behalf (the admin API has no token). */
 export function systemApi(store: SimulatorStore, region: RegionState): RegionApi {
   const project = store.identity.projects.get(store.adminProjectId)!;
@@ -381,21 +397,8 @@ export function listResources(store: SimulatorStore, f: ResourceFilter = {}): Re
         const s = settleStack(store, api, raw, now);
         if (!s || !inProject(s.projectId) || !named(s.name)) continue;
         if (f.tags && !f.tags.every((t) => s.tags.includes(t))) continue;
-        const status = `${s.action}_${s.status}`;
-        if (f.status !== undefined && status !== f.status) continue;
-        out.stacks.push({
-          id: s.id,
-          name: s.name,
-          status,
-          status_reason: s.statusReason,
-          region: region.name,
-          project_id: s.projectId,
-          tags: [...s.tags],
-          parameters: { ...s.givenParameters },
-          resources: [...s.resources.values()].map((r) => ({ name: r.name, type: r.type, physical_id: r.physicalId })),
-          created: isoSeconds(s.created),
-          updated: s.updated === null ? null : isoSeconds(s.updated),
-        });
+        const view = toStackListing(region, s);
+        if (f.status === undefined || view.status === f.status) out.stacks.push(view);
       }
     }
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RegionApi } from '../http/api-context';
 import { badRequest, forbidden, notFound } from '../http/api-error';
+import type { InstanceAction } from '../store/cloud-events';
 import { POWER, type Server, type VmState } from '../store/resources';
 import type { SimulatorStore } from '../store/simulator-store';
 import { checkMetadata, findFlavor, findImage, pickHost, schemaError } from './server-create';
@@ -252,9 +253,21 @@ const ACTIONS: Record<string, (c: ActionContext) => ActionReply> = {
   forceDelete({ store, server: s, now, api }) {
     requireUnlocked(s, api.caller.isAdmin);
     requireState('forceDelete', s, null);
-    beginDelete(s, now, simulatedWaitMs(s.metadata, store.knobs.delete_time_ms));
+    beginDelete(s, now, simulatedWaitMs(s.metadata, store.knobs.delete_time_ms), api.caller);
     return { status: 202 };
   },
+};
+
+/** The actions whose end Nova announces with `instance.<action>.end`, by their name there. */
+const ANNOUNCED: Partial<Record<string, InstanceAction>> = {
+  reboot: 'reboot',
+  rebuild: 'rebuild',
+  'os-stop': 'power_off',
+  'os-start': 'power_on',
+  pause: 'pause',
+  unpause: 'unpause',
+  suspend: 'suspend',
+  resume: 'resume',
 };
 
 export function runServerAction(store: SimulatorStore, api: RegionApi, server: Server, body: unknown): ActionReply {
@@ -263,7 +276,7 @@ export function runServerAction(store: SimulatorStore, api: RegionApi, server: S
   }
   const name = Object.keys(body).find((k) => k in ACTIONS);
   if (!name) throw badRequest(`There is no such action: ${Object.keys(body)[0]}`);
-  return ACTIONS[name]({
+  const reply = ACTIONS[name]({
     store,
     api,
     server,
@@ -271,4 +284,7 @@ export function runServerAction(store: SimulatorStore, api: RegionApi, server: S
     now: Date.now(),
     ms: store.knobs.action_time_ms,
   });
+  const announced = ANNOUNCED[name];
+  if (announced && server.pending) Object.assign(server.pending, { action: announced, requestedBy: api.caller });
+  return reply;
 }

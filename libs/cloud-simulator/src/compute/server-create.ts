@@ -426,6 +426,7 @@ export function createServers(
       groupId: plan.group?.id ?? null,
     };
     let failure: string | null = host ? null : NO_VALID_HOST;
+    let exception = host ? 'BuildAbortException' : 'NoValidHost';
     if (host) {
       try {
         attachInterfaces(store, region, s, plan, now);
@@ -440,18 +441,21 @@ export function createServers(
     const rate = store.knobs.build_failure_rate;
     if (!failure && rate > 0 && Math.random() < rate) {
       failure = `Build of instance ${id} aborted: simulated build failure (build_failure_rate ${rate}).`;
+      exception = 'BuildAbortException';
     }
     const buildMs = simulatedWaitMs(s.metadata, store.knobs.build_time_ms);
+    const announced = { action: 'create', requestedBy: caller } as const;
     s.pending = failure
       ? {
           at: now + buildMs,
           vmState: 'error',
           powerState: POWER.NOSTATE,
-          fault: { code: 500, message: failure, created: now + buildMs },
+          fault: { code: 500, message: failure, created: now + buildMs, exception },
           // Nova gives back the interfaces it made when a build fails.
           apply: (done) => releaseNetwork(store, region, done, done.updated),
+          ...announced,
         }
-      : { at: now + buildMs, vmState: 'active', powerState: POWER.RUNNING };
+      : { at: now + buildMs, vmState: 'active', powerState: POWER.RUNNING, ...announced };
     region.addServer(s);
     // A member now, so that the next server of this request is placed around it.
     plan.group?.members.push(s.id);

@@ -1,6 +1,7 @@
 import { conflict, notFound } from '../http/api-error';
 import type { RegionApi } from '../http/api-context';
 import { deletePort, detachPort } from '../network/port-allocation';
+import type { Caller } from '../store/identity-state';
 import type { RegionState } from '../store/region-state';
 import type { Server, ServerGroup, ServerTransition, VmState } from '../store/resources';
 import type { SimulatorStore } from '../store/simulator-store';
@@ -72,7 +73,7 @@ export function simulatedWaitMs(meta: Record<string, unknown> | undefined, fallb
  */
 export function settleServer(store: SimulatorStore, region: RegionState, s: Server, now: number): Server | null {
   if (s.deleteAt !== null && now >= s.deleteAt) {
-    removeServer(store, region, s, s.deleteAt);
+    destroyServer(store, region, s, s.deleteAt, s.deleteRequestedBy ?? null);
     return null;
   }
   const p = s.pending;
@@ -85,6 +86,7 @@ export function settleServer(store: SimulatorStore, region: RegionState, s: Serv
     s.updated = p.at;
     p.apply?.(s);
     if (s.vmState === 'active' && s.launchedAt === null) s.launchedAt = p.at;
+    if (p.action) store.events?.serverAction(region, s, p.action, p.at, p.requestedBy ?? null);
   }
   return s;
 }
@@ -102,17 +104,30 @@ export function beginTask(
   s.pending = { at: now + durationMs, ...to };
 }
 
-/** Starts deleting: the server shows task_state `deleting` until it disappears after `durationMs`. */
-export function beginDelete(s: Server, now: number, durationMs: number): void {
+/** Starts deleting for `by`: the server shows task_state `deleting` until it disappears after `durationMs`. */
+export function beginDelete(s: Server, now: number, durationMs: number, by: Caller | null): void {
   s.pending = null;
   s.taskState = 'deleting';
   s.updated = now;
   s.deleteAt = now + durationMs;
+  s.deleteRequestedBy = by;
+}
+
+/** Removes a server that was deleted (by `by`, or behind everyone's back when null), and says so. */
+export function destroyServer(
+  store: SimulatorStore,
+  region: RegionState,
+  s: Server,
+  now: number,
+  by: Caller | null,
+): void {
+  removeServer(store, region, s, now);
+  store.events?.serverDeleted(region, s, now, by);
 }
 
 /**
- * Removes a server at once: ports Nova made are deleted, given ports detached, and the Docker
- * host on its address goes with it.
+ * Removes a server at once, silently: ports Nova made are deleted, given ports detached, and the
+ * Docker host on its address goes with it.
  */
 export function removeServer(store: SimulatorStore, region: RegionState, s: Server, now: number): void {
   region.dropServer(s);

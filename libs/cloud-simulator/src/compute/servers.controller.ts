@@ -86,7 +86,7 @@ export class ServersController {
     const s = findServer(this.store, api, id);
     requireUnlocked(s, api.caller.isAdmin);
     if (s.taskState === 'deleting') return;
-    beginDelete(s, Date.now(), simulatedWaitMs(s.metadata, this.store.knobs.delete_time_ms));
+    beginDelete(s, Date.now(), simulatedWaitMs(s.metadata, this.store.knobs.delete_time_ms), api.caller);
   }
 
   @Post(':id/action')

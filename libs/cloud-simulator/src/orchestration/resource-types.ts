@@ -307,7 +307,12 @@ const novaServer: ResourceType = {
     } else if (!same('image')) {
       const imageId = findImageId(scope, String(props.image)) ?? s.imageId;
       s.imageId = imageId;
-      beginTask(s, 'rebuilding', now, ms, { vmState: 'active', powerState: POWER.RUNNING });
+      beginTask(s, 'rebuilding', now, ms, {
+        vmState: 'active',
+        powerState: POWER.RUNNING,
+        action: 'rebuild',
+        requestedBy: scope.api.caller,
+      });
     }
     if (!same('name') && typeof props.name === 'string' && props.name) s.name = props.name;
     if (!same('metadata')) {
@@ -327,7 +332,7 @@ const novaServer: ResourceType = {
   delete(scope, res) {
     const s = serverOf(scope, res);
     if (s && s.taskState !== 'deleting')
-      beginDelete(s, scope.now, simulatedWaitMs(s.metadata, scope.store.knobs.delete_time_ms));
+      beginDelete(s, scope.now, simulatedWaitMs(s.metadata, scope.store.knobs.delete_time_ms), scope.api.caller);
   },
 
   finishDelete() {},

@@ -388,10 +388,20 @@ export function stackAction(
     try {
       if (action === 'suspend') {
         requireState('suspend', s, ['active']);
-        beginTask(s, 'suspending', now, ms, { vmState: 'suspended', powerState: POWER.SUSPENDED });
+        beginTask(s, 'suspending', now, ms, {
+          vmState: 'suspended',
+          powerState: POWER.SUSPENDED,
+          action: 'suspend',
+          requestedBy: api.caller,
+        });
       } else {
         requireState('resume', s, ['suspended']);
-        beginTask(s, 'resuming', now, ms, { vmState: 'active', powerState: POWER.RUNNING });
+        beginTask(s, 'resuming', now, ms, {
+          vmState: 'active',
+          powerState: POWER.RUNNING,
+          action: 'resume',
+          requestedBy: api.caller,
+        });
       }
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
@@ -423,10 +433,10 @@ export function settleStack(store: SimulatorStore, api: RegionApi, stack: Stack,
 
   if (action === 'DELETE') {
     if (stack.doomed.some((res) => !resourceType(res.type).gone(scope, res)) && !timedOut) return stack;
-    if (timedOut) return finish(stack, 'FAILED', 'Timed out', now);
+    if (timedOut) return finish(scope, 'FAILED', 'Timed out');
     for (const res of stack.doomed) resourceType(res.type).finishDelete(scope, res);
     stack.doomed = [];
-    finish(stack, 'COMPLETE', 'Stack DELETE completed successfully', now);
+    finish(scope, 'COMPLETE', 'Stack DELETE completed successfully');
     stack.deleted = now;
     api.region.buryStack(stack);
     return null;
@@ -456,13 +466,13 @@ export function settleStack(store: SimulatorStore, api: RegionApi, stack: Stack,
     failure = 'Timed out';
   }
   if (failure) {
-    finish(stack, 'FAILED', failure, now);
+    finish(scope, 'FAILED', failure);
     if (action === 'CREATE' && !stack.disableRollback) rollBack(scope);
     return stack;
   }
   for (const res of stack.doomed) resourceType(res.type).finishDelete(scope, res);
   stack.doomed = [];
-  finish(stack, 'COMPLETE', `Stack ${action} completed successfully`, now);
+  finish(scope, 'COMPLETE', `Stack ${action} completed successfully`);
   return stack;
 }
 
@@ -473,10 +483,12 @@ const checkTarget = (stack: Stack): string =>
     ? 'SUSPENDED'
     : 'ACTIVE';
 
-function finish(stack: Stack, status: 'COMPLETE' | 'FAILED', reason: string, now: number): Stack {
+function finish(scope: StackScope, status: 'COMPLETE' | 'FAILED', reason: string): Stack {
+  const { stack, now } = scope;
   stack.status = status;
   stack.statusReason = reason;
   if (stack.action !== 'CREATE' && stack.action !== 'DELETE') stack.updated = now;
+  scope.store.events?.stackSettled(scope.api.region, stack, now);
   return stack;
 }
 
@@ -492,6 +504,7 @@ function rollBack(scope: StackScope): void {
   stack.action = 'ROLLBACK';
   stack.status = 'COMPLETE';
   stack.statusReason = 'Stack rollback completed.';
+  scope.store.events?.stackSettled(scope.api.region, stack, scope.now);
 }
 
 /** `DELETE …/abandon`: the stack's data, and the stack forgotten while its servers and ports stay. */

@@ -16,7 +16,8 @@ function parameterString(v: unknown): string {
   return String(v);
 }
 
-const description = (stack: Stack) =>
+/** The template's description, or Heat's placeholder for a template without one. */
+export const stackDescription = (stack: Pick<Stack, 'template'>): string =>
   typeof stack.template.description === 'string' ? stack.template.description : 'No description';
 
 /** The fields of a stack in a listing. */
@@ -24,7 +25,7 @@ export function toStackSummary(api: RegionApi, stack: Stack): Record<string, unk
   return {
     id: stack.id,
     stack_name: stack.name,
-    description: description(stack),
+    description: stackDescription(stack),
     creation_time: isoSeconds(stack.created),
     updated_time: stack.updated === null ? null : isoSeconds(stack.updated),
     deletion_time: stack.deleted === null ? null : isoSeconds(stack.deleted),
@@ -52,7 +53,7 @@ export function toStackView(scope: StackScope): Record<string, unknown> {
   const view: Record<string, unknown> = {
     ...toStackSummary(scope.api, stack),
     parameters,
-    template_description: description(stack),
+    template_description: stackDescription(stack),
     capabilities: [],
     notification_topics: [],
     disable_rollback: stack.disableRollback,

@@ -1,3 +1,6 @@
+import type { InstanceAction } from './cloud-events';
+import type { Caller } from './identity-state';
+
 /**
  * The simulated cloud's objects, in the shapes the simulator keeps them (camelCase, times as epoch
  * milliseconds). Views in each API folder turn them into that API's wire format.
@@ -130,6 +133,8 @@ export interface ServerFault {
   code: number;
   message: string;
   created: number;
+  /** The Nova exception class behind it, as a notification's fault names it. */
+  exception?: string;
 }
 
 /** What a server becomes once its current task ends. */
@@ -140,6 +145,10 @@ export interface ServerTransition {
   fault?: ServerFault;
   /** Applied when the transition happens (new flavor after a resize, new host after an evacuation…). */
   apply?: (s: Server) => void;
+  /** The Nova action it ends, announced when it lands (see CloudEvents). */
+  action?: InstanceAction;
+  /** Who asked for it; null or unset = Nova itself. */
+  requestedBy?: Caller | null;
 }
 
 /** One network interface of a server; `ownedByNova` ports are deleted with it, given ones detached. */
@@ -169,6 +178,8 @@ export interface Server {
   pending: ServerTransition | null;
   /** When set, the server is being deleted and disappears at this time. */
   deleteAt: number | null;
+  /** Who asked for the delete in progress; null or unset = Nova itself. */
+  deleteRequestedBy?: Caller | null;
   fault: ServerFault | null;
   ports: ServerPort[];
   locked: boolean;

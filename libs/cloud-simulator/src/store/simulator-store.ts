@@ -1,4 +1,5 @@
 import type { SimulatorSeed } from '../seed/seed';
+import type { CloudEvents } from './cloud-events';
 import { FailNextRules } from './fail-next';
 import { IdentityState } from './identity-state';
 import { Ipv4Pool } from './ip-pool';
@@ -39,6 +40,8 @@ export class SimulatorStore {
   url = 'http://127.0.0.1';
   /** The project that owns seeded networks and images (the one named `admin`, else the first). */
   readonly adminProjectId: string;
+  /** Where servers' and stacks' changes are announced; null when notifications are off. */
+  events: CloudEvents | null = null;
 
   constructor(readonly seed: SimulatorSeed) {
     this.identity = new IdentityState(seed);
