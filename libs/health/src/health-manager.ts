@@ -12,6 +12,8 @@ import {
 import { EngineClient } from '@grove/rpc';
 import { combine, isCheckable, recoverInputs, type HealthParams, type Verdict } from './health-decisions';
 import { HEALTH_OPTIONS, type HealthOptions } from './health-lifecycle';
+import { LifecycleConsumer } from './lifecycle-consumer';
+import type { LifecycleFailure } from './lifecycle-events';
 
 /** How often the loop looks for due checks; a check's interval is counted from its last start. */
 const TICK_MS = 1_000;
@@ -60,6 +62,7 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
   private running = 0;
   private stopped = false;
   private leasing: Promise<void> | null = null;
+  private lifecycle: LifecycleConsumer | null = null;
 
   constructor(
     @Inject(HEALTH_OPTIONS) private readonly o: HealthOptions,
@@ -84,11 +87,23 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
     this.tick();
+    const url = this.o.config.HEALTH_NOTIFICATIONS_AMQP_URL ?? this.o.config.AMQP_URL;
+    if (url) {
+      this.lifecycle = new LifecycleConsumer({
+        amqpUrl: url,
+        novaExchange: this.o.config.HEALTH_NOVA_EXCHANGE,
+        heatExchange: this.o.config.HEALTH_HEAT_EXCHANGE,
+        log: this.log,
+        onFailure: (f) => this.onLifecycleFailure(f),
+      });
+      this.lifecycle.start();
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    await this.lifecycle?.stop();
     await this.leasing?.catch(() => undefined);
     await this.registry.releaseAll(this.o.serviceId).catch(() => undefined);
   }
@@ -216,6 +231,34 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
         actionId: null,
       },
     ]);
+  }
+
+  /**
+   * A notification says a node's server or stack failed or went (LIFECYCLE_EVENTS): recovered at
+   * once when this instance holds the cluster, its policy listens for lifecycle events and is not
+   * paused, and the node still has that resource and is not busy with an action.
+   */
+  private async onLifecycleFailure(f: LifecycleFailure): Promise<void> {
+    if (!this.held.has(f.clusterId)) return;
+    const reg = await this.registry.get(f.clusterId);
+    if (!reg?.enabled || !reg.checkTypes.includes('LIFECYCLE_EVENTS')) return;
+    checks.inc({ mode: 'LIFECYCLE_EVENTS', outcome: 'failed' });
+    const [node] = await this.nodes.getByIds([f.nodeId]);
+    if (
+      !node ||
+      node.physicalId !== f.physicalId ||
+      !isCheckable({ status: node.status, changedAt: new Date(0) }, 0, new Date())
+    )
+      return;
+    const params = reg.params as HealthParams;
+    const members = await this.nodes.members(f.clusterId);
+    const heldBack = this.overCap(params, members, 1);
+    if (heldBack) {
+      heldBackRepairs.inc();
+      await this.clusterEvent(f.clusterId, [{ node }], heldBack);
+      return;
+    }
+    await this.recover(node, f.reason, params);
   }
 
   /** One detection mode's verdicts on the nodes. */
