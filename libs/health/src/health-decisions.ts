@@ -51,6 +51,8 @@ export interface HealthParams {
   node_delete_timeout?: number;
   node_force_recreate?: boolean;
   recover_action?: { name: string; params?: Record<string, unknown> }[];
+  /** Senlin's flattened detection modes, with the poll-URL options of each. */
+  detection_modes?: ({ type: string } & Record<string, unknown>)[];
   /** Grove (1.15): a count or a percentage of the members. */
   max_unhealthy?: string;
 }

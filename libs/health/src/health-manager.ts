@@ -13,10 +13,14 @@ import { EngineClient } from '@grove/rpc';
 import { combine, isCheckable, recoverInputs, type HealthParams, type Verdict } from './health-decisions';
 import { HEALTH_OPTIONS, type HealthOptions } from './health-lifecycle';
 import { LifecycleConsumer } from './lifecycle-consumer';
+import { pollNode, type PollUrlMode } from './poll-url';
 import type { LifecycleFailure } from './lifecycle-events';
 
 /** How often the loop looks for due checks; a check's interval is counted from its last start. */
 const TICK_MS = 1_000;
+/** URL polls at once for one cluster, and the longest a round of them may take. */
+const POLLS_AT_ONCE = 16;
+const POLL_ROUND_MS = 120_000;
 /** Clusters checked at once by one instance. */
 const CHECKS_AT_ONCE = 16;
 
@@ -172,7 +176,7 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
     );
     if (!checkable.length) return;
     const byMode = new Map<string, Record<string, Verdict>>();
-    for (const mode of reg.checkTypes) byMode.set(mode, await this.detect(mode, checkable));
+    for (const mode of reg.checkTypes) byMode.set(mode, await this.detect(mode, checkable, params));
     const failed: { node: NodeEntity; reason: string }[] = [];
     for (const node of checkable) {
       const verdict = combine(
@@ -262,7 +266,8 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** One detection mode's verdicts on the nodes. */
-  private async detect(mode: string, nodes: NodeEntity[]): Promise<Record<string, Verdict>> {
+  private async detect(mode: string, nodes: NodeEntity[], params: HealthParams): Promise<Record<string, Verdict>> {
+    if (mode === 'NODE_STATUS_POLL_URL') return this.pollUrls(nodes, params);
     if (mode !== 'NODE_STATUS_POLLING') return {};
     const { health } = await this.engine.call('nodes.health', { nodeIds: nodes.map((n) => n.id) });
     return Object.fromEntries(
@@ -272,6 +277,26 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
         return [n.id, h ? (h.healthy ? { failed: false } : { failed: true, reason: h.reason }) : null];
       }),
     );
+  }
+
+  /** NODE_STATUS_POLL_URL: each ACTIVE node's URL polled, a few at a time, the round bounded in time. */
+  private async pollUrls(nodes: NodeEntity[], params: HealthParams): Promise<Record<string, Verdict>> {
+    const mode = params.detection_modes?.find((m) => m.type === 'NODE_STATUS_POLL_URL') as PollUrlMode | undefined;
+    if (!mode) return {};
+    const active = nodes.filter((n) => n.status === 'ACTIVE');
+    const out: Record<string, Verdict> = {};
+    const signal = AbortSignal.timeout(POLL_ROUND_MS);
+    let next = 0;
+    const worker = async () => {
+      while (next < active.length) {
+        const n = active[next++];
+        const v = await pollNode(mode, n.name, signal).catch(() => null);
+        checks.inc({ mode: 'NODE_STATUS_POLL_URL', outcome: v ? (v.failed ? 'failed' : 'healthy') : 'unknown' });
+        out[n.id] = v;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(POLLS_AT_ONCE, active.length) }, worker));
+    return out;
   }
 
   private async recover(node: NodeEntity, reason: string, params: HealthParams): Promise<void> {
