@@ -268,8 +268,9 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
   /** One detection mode's verdicts on the nodes. */
   private async detect(mode: string, nodes: NodeEntity[], params: HealthParams): Promise<Record<string, Verdict>> {
     if (mode === 'NODE_STATUS_POLL_URL') return this.pollUrls(nodes, params);
-    if (mode !== 'NODE_STATUS_POLLING') return {};
-    const { health } = await this.engine.call('nodes.health', { nodeIds: nodes.map((n) => n.id) });
+    if (mode !== 'NODE_STATUS_POLLING' && mode !== 'HYPERVISOR_STATUS_POLLING') return {};
+    const of = mode === 'NODE_STATUS_POLLING' ? 'resource' : 'hypervisor';
+    const { health } = await this.engine.call('nodes.health', { nodeIds: nodes.map((n) => n.id), of });
     return Object.fromEntries(
       nodes.map((n) => {
         const h = health[n.id];

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CAUSE_RPC, newId, ROOT_LOGGER, shortId, type Logger } from '@grove/core';
 import { ActionRepository, LockRepository, newAction, NodeRepository, type NodeEntity } from '@grove/db';
+import type { Hypervisor } from '@grove/drivers';
 import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
 import { EngineClient } from '@grove/rpc';
 import { ProfileContexts, Profiles, toProfileNode } from '../ports/profiles';
@@ -34,14 +35,16 @@ export class NodeHealth {
     private readonly engine: EngineClient,
   ) {}
 
-  async check(nodeIds: readonly string[]): Promise<Record<string, NodeHealthReport>> {
+  async check(nodeIds: readonly string[], of: 'resource' | 'hypervisor'): Promise<Record<string, NodeHealthReport>> {
     const found = await this.nodes.getByIds(nodeIds);
     const out: Record<string, NodeHealthReport> = Object.fromEntries(nodeIds.map((id) => [id, null]));
+    // One hypervisor listing per profile (cloud and region) and request, however many nodes.
+    const hypervisors = new Map<string, Promise<Hypervisor[]>>();
     let next = 0;
     const worker = async () => {
       while (next < found.length) {
         const node = found[next++];
-        out[node.id] = await this.one(node);
+        out[node.id] = of === 'hypervisor' ? await this.hypervisorOf(node, hypervisors) : await this.one(node);
       }
     };
     await Promise.all(Array.from({ length: Math.min(CHECKS_AT_ONCE, found.length) }, worker));
@@ -59,6 +62,40 @@ export class NodeHealth {
       return r.state === 'healthy' ? { healthy: true, reason: '' } : { healthy: false, reason: r.reason };
     } catch (e) {
       this.log.warn({ node: node.id, err: (e as Error).message }, 'a health check could not finish');
+      return null;
+    }
+  }
+
+  /**
+   * HYPERVISOR_STATUS_POLLING, as Senlin checks it: a server whose compute host Nova shows down or
+   * disabled is failed; a node that is not a Nova server, or whose host Nova does not show, gets no
+   * verdict.
+   */
+  private async hypervisorOf(node: NodeEntity, cache: Map<string, Promise<Hypervisor[]>>): Promise<NodeHealthReport> {
+    if (!node.physicalId) return null;
+    try {
+      const profile = await this.profiles.load(node.profileId);
+      if (!profile.type.name.startsWith('os.nova.server')) return null;
+      const signal = AbortSignal.timeout(CHECK_TIMEOUT_MS);
+      const ctx = this.contexts.for(profile, signal, new Date(Date.now() + CHECK_TIMEOUT_MS), this.log, node);
+      const server = await ctx.cloud.compute.getServer(node.physicalId, signal);
+      if (!server) return { healthy: false, reason: 'The server is gone.' };
+      if (!server.hypervisorHost) return null;
+      let listing = cache.get(node.profileId);
+      if (!listing) cache.set(node.profileId, (listing = ctx.cloud.compute.hypervisors(signal)));
+      const hv = (await listing).find(
+        (h) => h.hostname === server.hypervisorHost || h.serviceHost === server.hypervisorHost,
+      );
+      if (!hv) return null;
+      if (hv.state === 'down' || hv.status === 'disabled') {
+        return {
+          healthy: false,
+          reason: `Its hypervisor ${hv.hostname} is ${hv.state === 'down' ? 'down' : 'disabled'}.`,
+        };
+      }
+      return { healthy: true, reason: '' };
+    } catch (e) {
+      this.log.warn({ node: node.id, err: (e as Error).message }, 'a hypervisor check could not finish');
       return null;
     }
   }

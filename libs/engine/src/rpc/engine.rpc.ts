@@ -28,7 +28,7 @@ export class EngineRpc {
 
   @MessagePattern('nodes.health')
   async nodesHealth(@Payload() req: Contract['nodes.health']['req']): Promise<Contract['nodes.health']['res']> {
-    return { health: await this.health.check(req.nodeIds) };
+    return { health: await this.health.check(req.nodeIds, req.of ?? 'resource') };
   }
 
   @MessagePattern('node.recover')

@@ -67,7 +67,8 @@ export interface EngineRpc {
    * finds it (`null` for a node that is gone from the database or whose check could not finish).
    */
   'nodes.health': {
-    req: { nodeIds: string[] };
+    /** `hypervisor` (HYPERVISOR_STATUS_POLLING): the state of the compute host each node's server runs on. */
+    req: { nodeIds: string[]; of?: 'resource' | 'hypervisor' };
     res: { health: Record<string, { healthy: boolean; reason: string } | null> };
   };
   /**

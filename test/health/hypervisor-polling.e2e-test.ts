@@ -1,0 +1,94 @@
+import { actionOf, apiClient, startGroveProcesses, type GroveProcesses } from '@grove/testing';
+import { SERVER_SPEC, until } from './support';
+
+interface ListedServer {
+  id: string;
+  host: string;
+  status: string;
+  metadata: Record<string, string>;
+}
+
+/**
+ * HYPERVISOR_STATUS_POLLING: a compute host goes down (the simulator's admin API); the nodes whose
+ * servers ran there are recreated elsewhere, and the others are left alone.
+ */
+describe('the health manager, HYPERVISOR_STATUS_POLLING', () => {
+  let grove: GroveProcesses;
+  const api = apiClient(() => grove.apiUrl);
+
+  beforeAll(async () => {
+    grove = await startGroveProcesses({ engines: 1, env: { HEALTH_CHECK_INTERVAL_MIN_S: '1' } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await grove?.stop();
+  }, 60_000);
+
+  const servers = async (clusterId: string): Promise<ListedServer[]> => {
+    const res = await fetch(`${grove.simUrl}/admin/resources?type=servers&metadata.cluster_id=${clusterId}`);
+    return ((await res.json()) as { servers: ListedServer[] }).servers;
+  };
+
+  it('recreates the nodes of a host that went down, elsewhere, and only those', async () => {
+    await api.http('POST', '/v1/profiles', { body: { profile: { name: 'hv', spec: SERVER_SPEC } } });
+    const policy = await api.http<{ policy: { id: string } }>('POST', '/v1/policies', {
+      body: {
+        policy: {
+          name: 'hv',
+          spec: {
+            type: 'senlin.policy.health',
+            version: '1.1',
+            properties: {
+              detection: {
+                interval: 1,
+                node_update_timeout: 1,
+                detection_modes: [{ type: 'HYPERVISOR_STATUS_POLLING' }],
+              },
+              recovery: { actions: [{ name: 'RECREATE' }] },
+            },
+          },
+        },
+      },
+    });
+    expect(policy.status).toBe(201);
+    const made = await api.http<{ cluster: { id: string } }>('POST', '/v1/clusters', {
+      body: { cluster: { name: 'hv', profile_id: 'hv', desired_capacity: 4 } },
+    });
+    await api.waitForAction(actionOf(made));
+    const clusterId = made.body.cluster.id;
+    const attached = await api.http('POST', `/v1/clusters/${clusterId}/actions`, {
+      body: { policy_attach: { policy_id: policy.body.policy.id } },
+    });
+    expect((await api.waitForAction(actionOf(attached))).status).toBe('SUCCEEDED');
+
+    const before = await servers(clusterId);
+    const host = before[0].host;
+    const onHost = before.filter((s) => s.host === host);
+    const elsewhere = before.filter((s) => s.host !== host);
+    const down = await fetch(`${grove.simUrl}/admin/hypervisors/${host}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ state: 'down' }),
+    });
+    expect(down.status).toBe(200);
+    try {
+      const after = await until(grove, 'the host’s nodes recreated elsewhere', async () => {
+        const now = await servers(clusterId);
+        const moved = onHost.every((old) => {
+          const mine = now.filter((s) => s.metadata.cluster_node_id === old.metadata.cluster_node_id);
+          return mine.length === 1 && mine[0].id !== old.id && mine[0].status === 'ACTIVE' && mine[0].host !== host;
+        });
+        return moved ? now : undefined;
+      });
+      // The servers on other hosts are the same ones.
+      const ids = new Set(after.map((s) => s.id));
+      expect(elsewhere.every((s) => ids.has(s.id))).toBe(true);
+    } finally {
+      await fetch(`${grove.simUrl}/admin/hypervisors/${host}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ state: 'up' }),
+      });
+    }
+  }, 120_000);
+});
