@@ -1,5 +1,5 @@
-import { actionOf, apiClient, startGroveProcesses, type GroveProcesses } from '@grove/testing';
-import { SERVER_SPEC, until } from './support';
+import { apiClient, startGroveProcesses, type GroveProcesses } from '@grove/testing';
+import { clusterWithPolicy, SERVER_SPEC, until } from './support';
 
 interface ListedServer {
   id: string;
@@ -31,35 +31,23 @@ describe('the health manager, HYPERVISOR_STATUS_POLLING', () => {
 
   it('recreates the nodes of a host that went down, elsewhere, and only those', async () => {
     await api.http('POST', '/v1/profiles', { body: { profile: { name: 'hv', spec: SERVER_SPEC } } });
-    const policy = await api.http<{ policy: { id: string } }>('POST', '/v1/policies', {
-      body: {
-        policy: {
-          name: 'hv',
-          spec: {
-            type: 'senlin.policy.health',
-            version: '1.1',
-            properties: {
-              detection: {
-                interval: 1,
-                node_update_timeout: 1,
-                detection_modes: [{ type: 'HYPERVISOR_STATUS_POLLING' }],
-              },
-              recovery: { actions: [{ name: 'RECREATE' }] },
-            },
+    const clusterId = await clusterWithPolicy(api, {
+      name: 'hv',
+      profile: 'hv',
+      size: 4,
+      spec: {
+        type: 'senlin.policy.health',
+        version: '1.1',
+        properties: {
+          detection: {
+            interval: 1,
+            node_update_timeout: 1,
+            detection_modes: [{ type: 'HYPERVISOR_STATUS_POLLING' }],
           },
+          recovery: { actions: [{ name: 'RECREATE' }] },
         },
       },
     });
-    expect(policy.status).toBe(201);
-    const made = await api.http<{ cluster: { id: string } }>('POST', '/v1/clusters', {
-      body: { cluster: { name: 'hv', profile_id: 'hv', desired_capacity: 4 } },
-    });
-    await api.waitForAction(actionOf(made));
-    const clusterId = made.body.cluster.id;
-    const attached = await api.http('POST', `/v1/clusters/${clusterId}/actions`, {
-      body: { policy_attach: { policy_id: policy.body.policy.id } },
-    });
-    expect((await api.waitForAction(actionOf(attached))).status).toBe('SUCCEEDED');
 
     const before = await servers(clusterId);
     const host = before[0].host;

@@ -1,13 +1,6 @@
 import amqp from 'amqplib';
-import {
-  actionOf,
-  apiClient,
-  serversOf,
-  startGroveProcesses,
-  TEST_AMQP_URL,
-  type GroveProcesses,
-} from '@grove/testing';
-import { SERVER_SPEC, until } from './support';
+import { apiClient, serversOf, startGroveProcesses, TEST_AMQP_URL, type GroveProcesses } from '@grove/testing';
+import { clusterWithPolicy, SERVER_SPEC, until } from './support';
 
 /** Exchanges of this run only, so that runs on one broker never see each other's notifications. */
 const RUN = crypto.randomUUID().slice(0, 8);
@@ -47,32 +40,20 @@ describe('the health manager, LIFECYCLE_EVENTS', () => {
 
   it('recreates a server stopped behind Grove’s back, on Nova’s notification alone', async () => {
     await api.http('POST', '/v1/profiles', { body: { profile: { name: 'le', spec: SERVER_SPEC } } });
-    const policy = await api.http<{ policy: { id: string } }>('POST', '/v1/policies', {
-      body: {
-        policy: {
-          name: 'le',
-          spec: {
-            type: 'senlin.policy.health',
-            version: '1.1',
-            // A long interval: only the notification can explain a repair within the test.
-            properties: {
-              detection: { interval: 600, detection_modes: [{ type: 'LIFECYCLE_EVENTS' }] },
-              recovery: { actions: [{ name: 'RECREATE' }] },
-            },
-          },
+    const clusterId = await clusterWithPolicy(api, {
+      name: 'le',
+      profile: 'le',
+      size: 2,
+      spec: {
+        type: 'senlin.policy.health',
+        version: '1.1',
+        // A long interval: only the notification can explain a repair within the test.
+        properties: {
+          detection: { interval: 600, detection_modes: [{ type: 'LIFECYCLE_EVENTS' }] },
+          recovery: { actions: [{ name: 'RECREATE' }] },
         },
       },
     });
-    expect(policy.status).toBe(201);
-    const made = await api.http<{ cluster: { id: string } }>('POST', '/v1/clusters', {
-      body: { cluster: { name: 'le', profile_id: 'le', desired_capacity: 2 } },
-    });
-    await api.waitForAction(actionOf(made));
-    const clusterId = made.body.cluster.id;
-    const attached = await api.http('POST', `/v1/clusters/${clusterId}/actions`, {
-      body: { policy_attach: { policy_id: policy.body.policy.id } },
-    });
-    expect((await api.waitForAction(actionOf(attached))).status).toBe('SUCCEEDED');
     // The health manager holds the cluster once its lease round has run.
     await new Promise((r) => setTimeout(r, 3_000));
 

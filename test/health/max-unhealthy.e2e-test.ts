@@ -1,6 +1,5 @@
-import { Client } from 'pg';
-import { actionOf, apiClient, serversOf, startGroveProcesses, type GroveProcesses } from '@grove/testing';
-import { breakServer, healthPolicy, SERVER_SPEC, until } from './support';
+import { apiClient, serversOf, startGroveProcesses, type GroveProcesses } from '@grove/testing';
+import { breakServer, clusterWithPolicy, healthPolicy, recoveriesOf, SERVER_SPEC, until } from './support';
 
 const NODES = 20;
 const FAILED = 6;
@@ -33,20 +32,13 @@ describe('the health policy’s max_unhealthy', () => {
 
   /** A cluster of 20 with the policy attached, six of its servers failed at once; their ids. */
   const clusterWithFailures = async (name: string, maxUnhealthy: string) => {
-    const policy = await api.http<{ policy: { id: string } }>('POST', '/v1/policies', {
+    const clusterId = await clusterWithPolicy(api, {
+      name,
+      profile: 'mu',
+      size: NODES,
+      spec: spec(maxUnhealthy),
       version: '1.15',
-      body: { policy: { name, spec: spec(maxUnhealthy) } },
     });
-    expect(policy.status).toBe(201);
-    const made = await api.http<{ cluster: { id: string } }>('POST', '/v1/clusters', {
-      body: { cluster: { name, profile_id: 'mu', desired_capacity: NODES } },
-    });
-    await api.waitForAction(actionOf(made), { timeoutMs: 60_000 });
-    const clusterId = made.body.cluster.id;
-    const attached = await api.http('POST', `/v1/clusters/${clusterId}/actions`, {
-      body: { policy_attach: { policy_id: policy.body.policy.id } },
-    });
-    expect((await api.waitForAction(actionOf(attached))).status).toBe('SUCCEEDED');
     const victims = (await serversOf(grove.simUrl, clusterId)).slice(0, FAILED);
     await Promise.all(victims.map((s) => breakServer(grove.simUrl, s.id)));
     return { clusterId, victims };
@@ -77,16 +69,7 @@ describe('the health policy’s max_unhealthy', () => {
     expect(event.status_reason).toMatch(/^6 of 20 nodes are unhealthy .* more than max_unhealthy 20% allows \(4\)/);
     // A few more rounds: still nothing repaired.
     await new Promise((r) => setTimeout(r, 3_000));
-    const db = new Client({ connectionString: grove.dbUrl });
-    await db.connect();
-    try {
-      const { rows } = await db.query(`SELECT id FROM action WHERE action = 'NODE_RECOVER' AND cluster_id = $1`, [
-        clusterId,
-      ]);
-      expect(rows).toEqual([]);
-    } finally {
-      await db.end();
-    }
+    expect(await recoveriesOf(grove, clusterId)).toEqual([]);
   }, 90_000);
 
   it('at 50 %, repairs all six', async () => {

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
-import { actionOf, apiClient, startGroveProcesses, type GroveProcesses } from '@grove/testing';
-import { SERVER_SPEC, until } from './support';
+import { apiClient, startGroveProcesses, type GroveProcesses } from '@grove/testing';
+import { clusterWithPolicy, SERVER_SPEC, until } from './support';
 
 /**
  * NODE_STATUS_POLL_URL: the health manager polls each node's URL (here a server in the test
@@ -33,45 +33,33 @@ describe('the health manager, NODE_STATUS_POLL_URL', () => {
 
   it('recreates the node whose URL stops answering as healthy, and only that one', async () => {
     await api.http('POST', '/v1/profiles', { body: { profile: { name: 'pu', spec: SERVER_SPEC } } });
-    const policy = await api.http<{ policy: { id: string } }>('POST', '/v1/policies', {
-      body: {
-        policy: {
-          name: 'pu',
-          spec: {
-            type: 'senlin.policy.health',
-            version: '1.1',
-            properties: {
-              detection: {
-                interval: 1,
-                node_update_timeout: 1,
-                detection_modes: [
-                  {
-                    type: 'NODE_STATUS_POLL_URL',
-                    options: {
-                      poll_url: url,
-                      poll_url_healthy_response: '^OK$',
-                      poll_url_retry_limit: 2,
-                      poll_url_retry_interval: 0,
-                    },
-                  },
-                ],
+    const clusterId = await clusterWithPolicy(api, {
+      name: 'pu',
+      profile: 'pu',
+      size: 3,
+      spec: {
+        type: 'senlin.policy.health',
+        version: '1.1',
+        properties: {
+          detection: {
+            interval: 1,
+            node_update_timeout: 1,
+            detection_modes: [
+              {
+                type: 'NODE_STATUS_POLL_URL',
+                options: {
+                  poll_url: url,
+                  poll_url_healthy_response: '^OK$',
+                  poll_url_retry_limit: 2,
+                  poll_url_retry_interval: 0,
+                },
               },
-              recovery: { actions: [{ name: 'RECREATE' }] },
-            },
+            ],
           },
+          recovery: { actions: [{ name: 'RECREATE' }] },
         },
       },
     });
-    expect(policy.status).toBe(201);
-    const made = await api.http<{ cluster: { id: string } }>('POST', '/v1/clusters', {
-      body: { cluster: { name: 'pu', profile_id: 'pu', desired_capacity: 3 } },
-    });
-    await api.waitForAction(actionOf(made));
-    const clusterId = made.body.cluster.id;
-    const attached = await api.http('POST', `/v1/clusters/${clusterId}/actions`, {
-      body: { policy_attach: { policy_id: policy.body.policy.id } },
-    });
-    expect((await api.waitForAction(actionOf(attached))).status).toBe('SUCCEEDED');
     const { body } = await api.http<{ nodes: { id: string; name: string }[] }>(
       'GET',
       `/v1/nodes?cluster_id=${clusterId}`,

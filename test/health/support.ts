@@ -1,4 +1,5 @@
-import type { GroveProcess, GroveProcesses } from '@grove/testing';
+import { Client } from 'pg';
+import { actionOf, type ApiClient, type GroveProcess, type GroveProcesses } from '@grove/testing';
 
 export const SERVER_SPEC = {
   type: 'os.nova.server',
@@ -47,4 +48,46 @@ export async function metric(p: GroveProcess, line: RegExp): Promise<number | un
   const text = await (await fetch(`${p.url}/metrics`)).text();
   const m = text.match(line);
   return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * A cluster of `size` nodes of `profile` with a new health policy of `spec` attached; its id.
+ * `version` is the microversion the policy is created at.
+ */
+export async function clusterWithPolicy(
+  api: ApiClient,
+  o: { name: string; profile: string; size: number; spec: Record<string, unknown>; version?: string },
+): Promise<string> {
+  const policy = await api.http<{ policy: { id: string } }>('POST', '/v1/policies', {
+    version: o.version,
+    body: { policy: { name: o.name, spec: o.spec } },
+  });
+  if (policy.status !== 201) throw new Error(`policy create answered ${policy.status}: ${JSON.stringify(policy.body)}`);
+  const made = await api.http<{ cluster: { id: string } }>('POST', '/v1/clusters', {
+    body: { cluster: { name: o.name, profile_id: o.profile, desired_capacity: o.size } },
+  });
+  await api.waitForAction(actionOf(made), { timeoutMs: 60_000 });
+  const attached = await api.http('POST', `/v1/clusters/${made.body.cluster.id}/actions`, {
+    body: { policy_attach: { policy_id: policy.body.policy.id } },
+  });
+  const done = await api.waitForAction(actionOf(attached));
+  if (done.status !== 'SUCCEEDED')
+    throw new Error(`policy attach ${String(done.status)}: ${String(done.status_reason)}`);
+  return made.body.cluster.id;
+}
+
+/** The NODE_RECOVER actions of a cluster, straight from the database. */
+export async function recoveriesOf(grove: GroveProcesses, clusterId: string): Promise<{ target: string }[]> {
+  const db = new Client({ connectionString: grove.dbUrl });
+  await db.connect();
+  try {
+    return (
+      await db.query<{ target: string }>(
+        `SELECT target FROM action WHERE action = 'NODE_RECOVER' AND cluster_id = $1`,
+        [clusterId],
+      )
+    ).rows;
+  } finally {
+    await db.end();
+  }
 }

@@ -52,6 +52,13 @@ describe('recoverInputs', () => {
     ).toEqual({ operation: 'REBUILD', operation_params: { image: 'x' }, delete_timeout: 20, force_recreate: true });
   });
 
+  it('fences the old server when the policy fences COMPUTE', () => {
+    expect(recoverInputs({ recover_action: [{ name: 'RECREATE' }], fencing: ['COMPUTE'] })).toEqual({
+      operation: 'RECREATE',
+      operation_params: { fence_compute: true },
+    });
+  });
+
   it('recreates when the policy names no action', () => {
     expect(recoverInputs({ recover_action: [] })).toEqual({ operation: 'RECREATE' });
   });

@@ -51,6 +51,8 @@ export interface HealthParams {
   node_delete_timeout?: number;
   node_force_recreate?: boolean;
   recover_action?: { name: string; params?: Record<string, unknown> }[];
+  /** COMPUTE: the old server is force-deleted (fenced off its host) before a RECREATE. */
+  fencing?: string[];
   /** Senlin's flattened detection modes, with the poll-URL options of each. */
   detection_modes?: ({ type: string } & Record<string, unknown>)[];
   /** Grove (1.15): a count or a percentage of the members. */
@@ -59,13 +61,15 @@ export interface HealthParams {
 
 /**
  * The inputs of the NODE_RECOVER the health manager asks for: the policy's first recovery action
- * (RECREATE when it names none), its delete timeout and force flag, and no re-check: the health
- * manager has just checked.
+ * (RECREATE when it names none) with its params, `fence_compute` when the policy fences COMPUTE (as
+ * Senlin passes it), its delete timeout and force flag, and no re-check: the health manager has
+ * just checked.
  */
 export function recoverInputs(p: HealthParams): Record<string, unknown> {
   const first = p.recover_action?.[0];
   const inputs: Record<string, unknown> = { operation: first?.name ?? 'RECREATE' };
-  if (first?.params && Object.keys(first.params).length) inputs.operation_params = first.params;
+  const params = { ...first?.params, ...(p.fencing?.includes('COMPUTE') ? { fence_compute: true } : {}) };
+  if (Object.keys(params).length) inputs.operation_params = params;
   if (p.node_delete_timeout !== undefined) inputs.delete_timeout = p.node_delete_timeout;
   if (p.node_force_recreate !== undefined) inputs.force_recreate = p.node_force_recreate;
   return inputs;

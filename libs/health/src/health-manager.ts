@@ -80,6 +80,9 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
   ) {
     gauge('grove_health_registered_clusters', 'Clusters registered for health checks.', () => this.registry.count());
     gauge('grove_health_held_clusters', 'Registered clusters this health-manager holds.', () => this.held.size);
+    gauge('grove_health_checks_overdue_seconds', 'How far the most overdue check of this instance is behind.', () =>
+      this.overdueS(),
+    );
   }
 
   /** The lease: the dead-after window, so that a dead instance's clusters move when it is taken for dead. */
@@ -126,20 +129,42 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
         .catch((e: unknown) => this.log.warn({ err: e }, 'health lease round failed; the next one tries again'))
         .finally(() => (this.leasing = null));
     }
-    for (const h of this.held.values()) {
-      if (this.running >= CHECKS_AT_ONCE) break;
-      if (h.running || h.dueAt > now || !h.reg.enabled) continue;
+    this.startDue();
+  }
+
+  /**
+   * Starts the checks that are due, the longest overdue first, as far as the slots allow; each
+   * check that ends starts the next at once, so throughput is bounded by the checks themselves,
+   * not by the tick, and no cluster waits behind others that keep coming due.
+   */
+  private startDue(): void {
+    if (this.stopped || this.running >= CHECKS_AT_ONCE) return;
+    const now = Date.now();
+    const due = [...this.held.values()]
+      .filter((h) => !h.running && h.dueAt <= now && h.reg.enabled)
+      .sort((a, b) => a.dueAt - b.dueAt)
+      .slice(0, CHECKS_AT_ONCE - this.running);
+    for (const h of due) {
       h.running = true;
       this.running++;
-      lag.observe(Math.max(now - h.dueAt, 0) / 1000);
+      lag.observe((now - h.dueAt) / 1000);
       h.dueAt = now + Math.max(h.reg.interval, 1) * 1000;
       void this.checkCluster(h.reg)
         .catch((e: unknown) => this.log.warn({ err: e, clusterId: h.reg.clusterId }, 'a health check failed'))
         .finally(() => {
           h.running = false;
           this.running--;
+          this.startDue();
         });
     }
+  }
+
+  /** How far the most overdue held check is behind its interval, in seconds (0 when none is). */
+  private overdueS(): number {
+    const now = Date.now();
+    let worst = 0;
+    for (const h of this.held.values()) if (!h.running && h.reg.enabled) worst = Math.max(worst, now - h.dueAt);
+    return worst / 1000;
   }
 
   private async leaseRound(): Promise<void> {

@@ -191,118 +191,115 @@ export async function runFaultScenario(s: FaultScenario): Promise<FaultRun> {
 const DEAD_AFTER_S = 5;
 const TOOK_OVER = { engine: 1, text: 'took over an action of a dead engine' };
 
-/** The faults named in issue 7, with the sizes it names. */
-export const FAULT_SCENARIOS: Record<string, FaultScenario> = {
-  'engine SIGKILL, 300-node create': {
-    name: 'engine SIGKILL, 300-node create',
-    operation: 'create',
-    nodes: 300,
-    timeoutS: 180,
-    env: { ENGINE_CONCURRENCY: '50' },
-    simulator: { build_time_ms: 1500, latency_ms: 20 },
-    fault: async (g) => {
-      g.engines[0].child.kill('SIGKILL');
-    },
-    evidence: [TOOK_OVER],
-  },
-  'engine SIGKILL, 100-node scale-in': {
-    name: 'engine SIGKILL, 100-node scale-in',
-    operation: 'scale-in',
-    nodes: 100,
-    timeoutS: 180,
-    env: { ENGINE_CONCURRENCY: '20' },
-    simulator: { delete_time_ms: 1500, latency_ms: 20 },
-    fault: async (g) => {
-      g.engines[0].child.kill('SIGKILL');
-    },
-    evidence: [TOOK_OVER],
-  },
-  'engine SIGSTOP for 2× dead-after, 300-node create': {
-    name: 'engine SIGSTOP for 2× dead-after, 300-node create',
-    operation: 'create',
-    nodes: 300,
-    timeoutS: 180,
-    env: { ENGINE_CONCURRENCY: '20', SERVICE_DEAD_AFTER_S: String(DEAD_AFTER_S) },
-    // Short cloud calls, so that many of the frozen engine's actions are between a database step
-    // and a cloud call when it stops.
-    simulator: { build_time_ms: 0, latency_ms: 100 },
-    fault: async (g) => {
-      g.engines[0].child.kill('SIGSTOP');
-      await sleep(2 * DEAD_AFTER_S * 1000);
-      g.engines[0].child.kill('SIGCONT');
-    },
-    undo: (g) => {
-      g.engines[0]?.child.kill('SIGCONT');
-    },
-    // On waking, the frozen engine saw that it had been away too long and dropped what it had.
-    evidence: [TOOK_OVER, { engine: 0, text: 'heartbeat lease ran out' }],
-  },
-  'RabbitMQ stopped 10 s, 100-node scale-out': {
-    name: 'RabbitMQ stopped 10 s, 100-node scale-out',
-    operation: 'scale-out',
-    nodes: 100,
-    timeoutS: 180,
-    proxies: true,
-    env: { ENGINE_CONCURRENCY: '20' },
-    simulator: { build_time_ms: 1000, latency_ms: 20 },
-    // The broker goes away, and its queues (and the messages in them) with it, as when a node
-    // without persistent state restarts: Grove must declare them again and lose no action.
-    fault: async (g) => {
-      await g.brokerProxy!.down();
-      await deleteTestQueues(g.prefix);
-      await sleep(10_000);
-      await g.brokerProxy!.up();
-    },
-  },
-  'Postgres restart, 100-node scale-out': {
-    name: 'Postgres restart, 100-node scale-out',
-    operation: 'scale-out',
-    nodes: 100,
-    timeoutS: 180,
-    proxies: true,
-    env: { ENGINE_CONCURRENCY: '20' },
-    simulator: { build_time_ms: 1000, latency_ms: 20 },
-    // Every session cut, and no connection possible for 5 s: what a restart looks like to a client.
-    fault: (g) => g.dbProxy!.outage(5_000),
-  },
-  'Postgres sessions terminated ×3, 100-node scale-out': {
-    name: 'Postgres sessions terminated ×3, 100-node scale-out',
-    operation: 'scale-out',
-    nodes: 100,
-    timeoutS: 180,
-    env: { ENGINE_CONCURRENCY: '20' },
-    simulator: { build_time_ms: 200, latency_ms: 50 },
-    fault: async (g) => {
-      const admin = new Client({ connectionString: g.dbUrl });
-      await admin.connect();
-      try {
-        for (let i = 0; i < 3; i++) {
-          await admin.query(
-            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-             WHERE datname = current_database() AND application_name = 'grove-engine' AND pid <> pg_backend_pid()`,
-          );
-          await sleep(400);
-        }
-      } finally {
-        await admin.end();
-      }
-    },
-  },
-  '20 % cloud calls failing, 100-node create': {
-    name: '20 % cloud calls failing, 100-node create',
-    operation: 'create',
-    nodes: 100,
-    timeoutS: 180,
-    // A hung call is given up after 2 s rather than the default minute, and a read is tried up to
-    // 7 times rather than 4 (CLOUD_RETRIES), as an operator would set for a cloud this flaky.
-    env: { ENGINE_CONCURRENCY: '20', CLOUD_REQUEST_TIMEOUT_MS: '2000', CLOUD_RETRIES: '6' },
-    simulator: {
-      build_time_ms: 500,
-      latency_ms: 20,
-      failure_rate: 0.2,
-      failure_kinds: ['500', '502', '503', '504', '429', 'timeout'],
-    },
-    // The failures run from the start; nothing more to inject.
-    fault: async () => undefined,
-  },
+/** Every scenario's action must end within three minutes; twenty actions at once per engine unless said. */
+const scenario = (s: Omit<FaultScenario, 'timeoutS'> & { timeoutS?: number }): FaultScenario => ({
+  timeoutS: 180,
+  ...s,
+  env: { ENGINE_CONCURRENCY: '20', ...s.env },
+});
+const killFirstEngine = async (g: GroveProcesses) => {
+  g.engines[0].child.kill('SIGKILL');
 };
+
+/** The faults named in issue 7, with the sizes it names, by name. */
+export const FAULT_SCENARIOS: Record<string, FaultScenario> = Object.fromEntries(
+  [
+    scenario({
+      name: 'engine SIGKILL, 300-node create',
+      operation: 'create',
+      nodes: 300,
+      env: { ENGINE_CONCURRENCY: '50' },
+      simulator: { build_time_ms: 1500, latency_ms: 20 },
+      fault: killFirstEngine,
+      evidence: [TOOK_OVER],
+    }),
+    scenario({
+      name: 'engine SIGKILL, 100-node scale-in',
+      operation: 'scale-in',
+      nodes: 100,
+      simulator: { delete_time_ms: 1500, latency_ms: 20 },
+      fault: killFirstEngine,
+      evidence: [TOOK_OVER],
+    }),
+    scenario({
+      name: 'engine SIGSTOP for 2× dead-after, 300-node create',
+      operation: 'create',
+      nodes: 300,
+      env: { SERVICE_DEAD_AFTER_S: String(DEAD_AFTER_S) },
+      // Short cloud calls, so that many of the frozen engine's actions are between a database step
+      // and a cloud call when it stops.
+      simulator: { build_time_ms: 0, latency_ms: 100 },
+      fault: async (g) => {
+        g.engines[0].child.kill('SIGSTOP');
+        await sleep(2 * DEAD_AFTER_S * 1000);
+        g.engines[0].child.kill('SIGCONT');
+      },
+      undo: (g) => {
+        g.engines[0]?.child.kill('SIGCONT');
+      },
+      // On waking, the frozen engine saw that it had been away too long and dropped what it had.
+      evidence: [TOOK_OVER, { engine: 0, text: 'heartbeat lease ran out' }],
+    }),
+    scenario({
+      name: 'RabbitMQ stopped 10 s, 100-node scale-out',
+      operation: 'scale-out',
+      nodes: 100,
+      proxies: true,
+      simulator: { build_time_ms: 1000, latency_ms: 20 },
+      // The broker goes away, and its queues (and the messages in them) with it, as when a node
+      // without persistent state restarts: Grove must declare them again and lose no action.
+      fault: async (g) => {
+        await g.brokerProxy!.down();
+        await deleteTestQueues(g.prefix);
+        await sleep(10_000);
+        await g.brokerProxy!.up();
+      },
+    }),
+    scenario({
+      name: 'Postgres restart, 100-node scale-out',
+      operation: 'scale-out',
+      nodes: 100,
+      proxies: true,
+      simulator: { build_time_ms: 1000, latency_ms: 20 },
+      // Every session cut, and no connection possible for 5 s: what a restart looks like to a client.
+      fault: (g) => g.dbProxy!.outage(5_000),
+    }),
+    scenario({
+      name: 'Postgres sessions terminated ×3, 100-node scale-out',
+      operation: 'scale-out',
+      nodes: 100,
+      simulator: { build_time_ms: 200, latency_ms: 50 },
+      fault: async (g) => {
+        const admin = new Client({ connectionString: g.dbUrl });
+        await admin.connect();
+        try {
+          for (let i = 0; i < 3; i++) {
+            await admin.query(
+              `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND application_name = 'grove-engine' AND pid <> pg_backend_pid()`,
+            );
+            await sleep(400);
+          }
+        } finally {
+          await admin.end();
+        }
+      },
+    }),
+    scenario({
+      name: '20 % cloud calls failing, 100-node create',
+      operation: 'create',
+      nodes: 100,
+      // A hung call is given up after 2 s rather than the default minute, and a read is tried up to
+      // 7 times rather than 4 (CLOUD_RETRIES), as an operator would set for a cloud this flaky.
+      env: { CLOUD_REQUEST_TIMEOUT_MS: '2000', CLOUD_RETRIES: '6' },
+      simulator: {
+        build_time_ms: 500,
+        latency_ms: 20,
+        failure_rate: 0.2,
+        failure_kinds: ['500', '502', '503', '504', '429', 'timeout'],
+      },
+      // The failures run from the start; nothing more to inject.
+      fault: async () => undefined,
+    }),
+  ].map((s) => [s.name, s]),
+);

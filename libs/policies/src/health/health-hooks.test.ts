@@ -44,12 +44,12 @@ describe('health policy binding', () => {
     });
   });
 
-  it('registers one check type per mode, with the recovery to ask for', () => {
+  it('registers one check type per mode, with the recovery to ask for and the fencing', () => {
     expect(healthRegistration(props(), false)).toEqual({
       register: {
         checkTypes: ['NODE_STATUS_POLLING', 'NODE_STATUS_POLL_URL'],
         interval: 120,
-        params: { ...healthBindingData(props()), recover_action: [{ name: 'RECREATE' }] },
+        params: { ...healthBindingData(props()), recover_action: [{ name: 'RECREATE' }], fencing: ['COMPUTE'] },
         enabled: false,
       },
     });

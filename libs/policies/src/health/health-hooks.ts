@@ -31,7 +31,11 @@ export function healthRegistration(props: HealthProps, enabled: boolean): Health
     register: {
       checkTypes: (props.detection.detection_modes ?? []).map((m) => m.type),
       interval: props.detection.interval,
-      params: { ...healthBindingData(props), recover_action: props.recovery.actions ?? [] },
+      params: {
+        ...healthBindingData(props),
+        recover_action: props.recovery.actions ?? [],
+        fencing: props.recovery.fencing ?? [],
+      },
       enabled,
     },
   };
