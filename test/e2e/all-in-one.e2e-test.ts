@@ -135,11 +135,58 @@ describe('npm start from a checkout in a directory only its owner may enter', ()
       expect(lstatSync(data).isDirectory()).toBe(true);
     }
 
-    grove = await start();
+    grove = await start({ HEALTH_CHECK_INTERVAL_MIN_S: '1' });
     await grove.ready();
-    const again = await api.http<{ clusters: { name: string; status: string }[] }>('GET', '/v1/clusters');
+    const again = await api.http<{ clusters: { id: string; name: string; status: string }[] }>('GET', '/v1/clusters');
     expect(again.body.clusters).toEqual([expect.objectContaining({ name: 'web', status: 'ACTIVE' })]);
-  }, 90_000);
+
+    // The health manager runs in the one process too: a server failed behind Grove's back is recreated.
+    const clusterId = again.body.clusters[0].id;
+    const policy = await api.http<{ policy: { id: string } }>('POST', '/v1/policies', {
+      body: {
+        policy: {
+          name: 'health',
+          spec: {
+            type: 'senlin.policy.health',
+            version: '1.1',
+            properties: {
+              detection: { interval: 1, node_update_timeout: 1, detection_modes: [{ type: 'NODE_STATUS_POLLING' }] },
+              recovery: { actions: [{ name: 'RECREATE' }] },
+            },
+          },
+        },
+      },
+    });
+    const attached = await api.http('POST', `/v1/clusters/${clusterId}/actions`, {
+      body: { policy_attach: { policy_id: policy.body.policy.id } },
+    });
+    expect(await api.waitForAction(actionOf(attached as never))).toMatchObject({ status: 'SUCCEEDED' });
+    const listing = async () =>
+      (
+        (await (
+          await fetch(`${grove!.simUrl}/admin/resources?type=servers&metadata.cluster_id=${clusterId}`)
+        ).json()) as {
+          servers: { id: string; status: string }[];
+        }
+      ).servers;
+    const replaced = async (gone: string | null) => {
+      for (const deadline = Date.now() + 30_000; ;) {
+        const [now] = await listing();
+        if (now && now.id !== gone && now.status === 'ACTIVE') return now;
+        if (Date.now() > deadline) throw new Error(`no server was recreated\n${grove!.stdout().slice(-3000)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    // The embedded simulator forgot its servers with the restart: the node's server is gone, and
+    // the health manager makes it a new one.
+    const server = await replaced(null);
+    await fetch(`${grove.simUrl}/admin/servers/${server.id}/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'ERROR' }),
+    });
+    await replaced(server.id);
+  }, 120_000);
 
   it('takes its data back after the Grove that ran it was killed, stopping the Postgres it left', async () => {
     grove = await start();
