@@ -72,6 +72,14 @@ describe('the health manager, NODE_STATUS_POLLING', () => {
     expect(metrics).toMatch(/^grove_health_held_clusters 1$/m);
     expect(metrics).toMatch(/^grove_health_checks_total\{mode="NODE_STATUS_POLLING",outcome="failed"\} [1-9]/m);
     expect(metrics).toMatch(/^grove_health_recoveries_total\{outcome="recovering"\} 1$/m);
+    // And, once it has seen the recovery end, how long it took from detection.
+    await until('the recovery time in the metrics', async () =>
+      /^grove_health_detection_to_recovery_seconds_count\{outcome="succeeded"\} 1$/m.test(
+        await (await fetch(`${hm.url}/metrics`)).text(),
+      )
+        ? true
+        : undefined,
+    );
 
     // Detached, the policy's checks stop: a failed server stays failed.
     const detached = await api.http('POST', `/v1/clusters/${clusterId}/actions`, {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { counter, EVENT_LEVELS, gauge, histogram, maxUnhealthyOf, newId, ROOT_LOGGER, type Logger } from '@grove/core';
 import {
+  ActionRepository,
   ClusterRepository,
   EventRepository,
   HealthRegistryRepository,
@@ -38,6 +39,14 @@ const heldBackRepairs = counter(
   'Failed nodes not repaired because more were unhealthy than max_unhealthy allows.',
   [] as const,
 );
+const detectionToRecovery = histogram(
+  'grove_health_detection_to_recovery_seconds',
+  'From a health check finding a node failed to its recovery ending, by how it ended.',
+  ['outcome'],
+  [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600],
+);
+/** How often the ends of recoveries this instance asked for are looked up, for the histogram above. */
+const RECOVERY_WATCH_MS = 2_000;
 const lag = histogram(
   'grove_health_check_lag_seconds',
   'How late a cluster check started after it was due.',
@@ -67,6 +76,9 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
   private stopped = false;
   private leasing: Promise<void> | null = null;
   private lifecycle: LifecycleConsumer | null = null;
+  /** Recoveries asked for and not yet seen ended: action id → when the failure was found. */
+  private readonly pendingRecoveries = new Map<string, number>();
+  private lastWatch = 0;
 
   constructor(
     @Inject(HEALTH_OPTIONS) private readonly o: HealthOptions,
@@ -76,6 +88,7 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
     private readonly nodes: NodeRepository,
     private readonly clusters: ClusterRepository,
     private readonly events: EventRepository,
+    private readonly actions: ActionRepository,
     private readonly engine: EngineClient,
   ) {
     gauge('grove_health_registered_clusters', 'Clusters registered for health checks.', () => this.registry.count());
@@ -130,6 +143,23 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
         .finally(() => (this.leasing = null));
     }
     this.startDue();
+    if (this.pendingRecoveries.size && now - this.lastWatch >= RECOVERY_WATCH_MS) {
+      this.lastWatch = now;
+      this.watchRecoveries().catch((e: unknown) => this.log.warn({ err: e }, 'could not read recoveries’ ends'));
+    }
+  }
+
+  /** Records, for the recoveries that ended since, how long they took from detection. */
+  private async watchRecoveries(): Promise<void> {
+    const ended = (await this.actions.getByIds([...this.pendingRecoveries.keys()])).filter((a) =>
+      ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(a.status),
+    );
+    for (const a of ended) {
+      const found = this.pendingRecoveries.get(a.id)!;
+      this.pendingRecoveries.delete(a.id);
+      const end = a.endTime?.getTime() ?? Date.now();
+      detectionToRecovery.observe({ outcome: a.status.toLowerCase() }, Math.max(end - found, 0) / 1000);
+    }
   }
 
   /**
@@ -327,7 +357,9 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
 
   private async recover(node: NodeEntity, reason: string, params: HealthParams): Promise<void> {
     const inputs = recoverInputs(params);
+    const foundAt = Date.now();
     const { actionId, skipped } = await this.engine.call('node.recover', { nodeId: node.id, inputs });
+    if (actionId) this.pendingRecoveries.set(actionId, foundAt);
     recoveries.inc({ outcome: actionId ? 'recovering' : 'skipped' });
     const what = actionId
       ? `Health check found the node failed (${reason}); recovering it with ${String(inputs.operation)}.`
