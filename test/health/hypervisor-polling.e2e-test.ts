@@ -1,5 +1,5 @@
-import { apiClient, startGroveProcesses, type GroveProcesses } from '@grove/testing';
-import { clusterWithPolicy, SERVER_SPEC, until } from './support';
+import {} from '@grove/testing';
+import { clusterWithPolicy, SERVER_SPEC, until, useHealthGrove } from './support';
 
 interface ListedServer {
   id: string;
@@ -13,19 +13,11 @@ interface ListedServer {
  * servers ran there are recreated elsewhere, and the others are left alone.
  */
 describe('the health manager, HYPERVISOR_STATUS_POLLING', () => {
-  let grove: GroveProcesses;
-  const api = apiClient(() => grove.apiUrl);
-
-  beforeAll(async () => {
-    grove = await startGroveProcesses({ engines: 1, env: { HEALTH_CHECK_INTERVAL_MIN_S: '1' } });
-  }, 120_000);
-
-  afterAll(async () => {
-    await grove?.stop();
-  }, 60_000);
+  const h = useHealthGrove();
+  const api = h.api;
 
   const servers = async (clusterId: string): Promise<ListedServer[]> => {
-    const res = await fetch(`${grove.simUrl}/admin/resources?type=servers&metadata.cluster_id=${clusterId}`);
+    const res = await fetch(`${h.grove.simUrl}/admin/resources?type=servers&metadata.cluster_id=${clusterId}`);
     return ((await res.json()) as { servers: ListedServer[] }).servers;
   };
 
@@ -53,14 +45,14 @@ describe('the health manager, HYPERVISOR_STATUS_POLLING', () => {
     const host = before[0].host;
     const onHost = before.filter((s) => s.host === host);
     const elsewhere = before.filter((s) => s.host !== host);
-    const down = await fetch(`${grove.simUrl}/admin/hypervisors/${host}`, {
+    const down = await fetch(`${h.grove.simUrl}/admin/hypervisors/${host}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ state: 'down' }),
     });
     expect(down.status).toBe(200);
     try {
-      const after = await until(grove, 'the host’s nodes recreated elsewhere', async () => {
+      const after = await until(h.grove, 'the host’s nodes recreated elsewhere', async () => {
         const now = await servers(clusterId);
         const moved = onHost.every((old) => {
           const mine = now.filter((s) => s.metadata.cluster_node_id === old.metadata.cluster_node_id);
@@ -72,7 +64,7 @@ describe('the health manager, HYPERVISOR_STATUS_POLLING', () => {
       const ids = new Set(after.map((s) => s.id));
       expect(elsewhere.every((s) => ids.has(s.id))).toBe(true);
     } finally {
-      await fetch(`${grove.simUrl}/admin/hypervisors/${host}`, {
+      await fetch(`${h.grove.simUrl}/admin/hypervisors/${host}`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ state: 'up' }),

@@ -1,5 +1,13 @@
-import { apiClient, serversOf, startGroveProcesses, type GroveProcesses } from '@grove/testing';
-import { breakServer, clusterWithPolicy, healthPolicy, recoveriesOf, SERVER_SPEC, until } from './support';
+import { serversOf } from '@grove/testing';
+import {
+  breakServer,
+  clusterWithPolicy,
+  healthPolicy,
+  recoveriesOf,
+  SERVER_SPEC,
+  until,
+  useHealthGrove,
+} from './support';
 
 const NODES = 20;
 const FAILED = 6;
@@ -10,17 +18,12 @@ const FAILED = 6;
  * are. Below 1.15 the item does not exist.
  */
 describe('the health policy’s max_unhealthy', () => {
-  let grove: GroveProcesses;
-  const api = apiClient(() => grove.apiUrl);
+  const h = useHealthGrove();
+  const api = h.api;
 
   beforeAll(async () => {
-    grove = await startGroveProcesses({ engines: 1, env: { HEALTH_CHECK_INTERVAL_MIN_S: '1' } });
     await api.http('POST', '/v1/profiles', { body: { profile: { name: 'mu', spec: SERVER_SPEC } } });
-  }, 120_000);
-
-  afterAll(async () => {
-    await grove?.stop();
-  }, 60_000);
+  });
 
   const spec = (maxUnhealthy: string) => {
     const s = healthPolicy(1);
@@ -39,8 +42,8 @@ describe('the health policy’s max_unhealthy', () => {
       spec: spec(maxUnhealthy),
       version: '1.15',
     });
-    const victims = (await serversOf(grove.simUrl, clusterId)).slice(0, FAILED);
-    await Promise.all(victims.map((s) => breakServer(grove.simUrl, s.id)));
+    const victims = (await serversOf(h.grove.simUrl, clusterId)).slice(0, FAILED);
+    await Promise.all(victims.map((s) => breakServer(h.grove.simUrl, s.id)));
     return { clusterId, victims };
   };
 
@@ -59,7 +62,7 @@ describe('the health policy’s max_unhealthy', () => {
 
   it('at 20 %, repairs none of six failed nodes and says why', async () => {
     const { clusterId } = await clusterWithFailures('held', '20%');
-    const event = await until(grove, 'an event saying why nothing is repaired', async () => {
+    const event = await until(h.grove, 'an event saying why nothing is repaired', async () => {
       const { body } = await api.http<{ events: { status: string; status_reason: string }[] }>(
         'GET',
         `/v1/events?oid=${clusterId}&action=CLUSTER_RECOVER`,
@@ -69,14 +72,14 @@ describe('the health policy’s max_unhealthy', () => {
     expect(event.status_reason).toMatch(/^6 of 20 nodes are unhealthy .* more than max_unhealthy 20% allows \(4\)/);
     // A few more rounds: still nothing repaired.
     await new Promise((r) => setTimeout(r, 3_000));
-    expect(await recoveriesOf(grove, clusterId)).toEqual([]);
+    expect(await recoveriesOf(h.grove, clusterId)).toEqual([]);
   }, 90_000);
 
   it('at 50 %, repairs all six', async () => {
     const { clusterId, victims } = await clusterWithFailures('repaired', '50%');
     const gone = new Set(victims.map((v) => v.id));
-    await until(grove, 'all six replaced', async () => {
-      const servers = await serversOf(grove.simUrl, clusterId);
+    await until(h.grove, 'all six replaced', async () => {
+      const servers = await serversOf(h.grove.simUrl, clusterId);
       return servers.length === NODES && servers.every((s) => !gone.has(s.id) && s.status === 'ACTIVE')
         ? true
         : undefined;

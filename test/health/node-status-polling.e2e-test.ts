@@ -1,6 +1,12 @@
 import { Client } from 'pg';
-import { actionOf, apiClient, serversOf, startGroveProcesses, type GroveProcesses } from '@grove/testing';
-import { breakServer as breakOne, healthPolicy, SERVER_SPEC as SPEC, until as untilIn } from './support';
+import { actionOf, serversOf } from '@grove/testing';
+import {
+  breakServer as breakOne,
+  healthPolicy,
+  SERVER_SPEC as SPEC,
+  until as untilIn,
+  useHealthGrove,
+} from './support';
 
 /**
  * A cluster with a health policy polling node status: a server put in ERROR behind Grove's back
@@ -9,19 +15,11 @@ import { breakServer as breakOne, healthPolicy, SERVER_SPEC as SPEC, until as un
  * policy no longer repairs anything.
  */
 describe('the health manager, NODE_STATUS_POLLING', () => {
-  let grove: GroveProcesses;
-  const api = apiClient(() => grove.apiUrl);
+  const h = useHealthGrove();
+  const api = h.api;
 
-  beforeAll(async () => {
-    grove = await startGroveProcesses({ engines: 1, env: { HEALTH_CHECK_INTERVAL_MIN_S: '1' } });
-  }, 120_000);
-
-  afterAll(async () => {
-    await grove?.stop();
-  }, 60_000);
-
-  const until = <T>(what: string, f: () => Promise<T | undefined>) => untilIn(grove, what, f);
-  const breakServer = (id: string) => breakOne(grove.simUrl, id);
+  const until = <T>(what: string, f: () => Promise<T | undefined>) => untilIn(h.grove, what, f);
+  const breakServer = (id: string) => breakOne(h.grove.simUrl, id);
 
   it('recreates a server failed behind its back, says so in an event, and stops once detached', async () => {
     expect((await api.http('POST', '/v1/profiles', { body: { profile: { name: 'hp', spec: SPEC } } })).status).toBe(
@@ -41,12 +39,12 @@ describe('the health manager, NODE_STATUS_POLLING', () => {
     });
     expect((await api.waitForAction(actionOf(attached))).status).toBe('SUCCEEDED');
 
-    const [victim] = await serversOf(grove.simUrl, clusterId);
+    const [victim] = await serversOf(h.grove.simUrl, clusterId);
     const nodeId = victim.metadata.cluster_node_id;
     const failedAt = Date.now();
     await breakServer(victim.id);
     const replaced = await until('the node to be recreated', async () => {
-      const servers = await serversOf(grove.simUrl, clusterId);
+      const servers = await serversOf(h.grove.simUrl, clusterId);
       const mine = servers.filter((s) => s.metadata.cluster_node_id === nodeId);
       return mine.length === 1 && mine[0].id !== victim.id && mine[0].status === 'ACTIVE' ? mine[0] : undefined;
     });
@@ -67,7 +65,7 @@ describe('the health manager, NODE_STATUS_POLLING', () => {
     ]);
 
     // The health-manager's metrics show what it holds and what its checks found.
-    const hm = grove.all.find((p) => p.name === 'health-manager')!;
+    const hm = h.grove.all.find((p) => p.name === 'health-manager')!;
     const metrics = await (await fetch(`${hm.url}/metrics`)).text();
     expect(metrics).toMatch(/^grove_health_held_clusters 1$/m);
     expect(metrics).toMatch(/^grove_health_checks_total\{mode="NODE_STATUS_POLLING",outcome="failed"\} [1-9]/m);
@@ -88,7 +86,7 @@ describe('the health manager, NODE_STATUS_POLLING', () => {
     expect((await api.waitForAction(actionOf(detached))).status).toBe('SUCCEEDED');
     await breakServer(replaced.id);
     await new Promise((r) => setTimeout(r, 4_000));
-    const db = new Client({ connectionString: grove.dbUrl });
+    const db = new Client({ connectionString: h.grove.dbUrl });
     await db.connect();
     try {
       const { rows } = await db.query(`SELECT id FROM action WHERE action = 'NODE_RECOVER' AND target = $1`, [nodeId]);
@@ -96,7 +94,7 @@ describe('the health manager, NODE_STATUS_POLLING', () => {
     } finally {
       await db.end();
     }
-    expect((await serversOf(grove.simUrl, clusterId)).find((s) => s.id === replaced.id)?.status).toBe('ERROR');
+    expect((await serversOf(h.grove.simUrl, clusterId)).find((s) => s.id === replaced.id)?.status).toBe('ERROR');
   }, 120_000);
 
   it('leaves alone the nodes a user scale-in deletes, and checks again afterwards', async () => {
@@ -113,19 +111,19 @@ describe('the health manager, NODE_STATUS_POLLING', () => {
     });
     expect((await api.waitForAction(actionOf(attached))).status).toBe('SUCCEEDED');
     // Deleting servers linger, so that several checks run while they go.
-    await fetch(`${grove.simUrl}/admin/config`, {
+    await fetch(`${h.grove.simUrl}/admin/config`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ delete_time_ms: 3000 }),
     });
     const shrunk = await api.http('POST', `/v1/clusters/${clusterId}/actions`, { body: { scale_in: { count: 2 } } });
     expect((await api.waitForAction(actionOf(shrunk))).status).toBe('SUCCEEDED');
-    await fetch(`${grove.simUrl}/admin/config`, {
+    await fetch(`${h.grove.simUrl}/admin/config`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ delete_time_ms: 0 }),
     });
-    const db = new Client({ connectionString: grove.dbUrl });
+    const db = new Client({ connectionString: h.grove.dbUrl });
     await db.connect();
     try {
       const { rows } = await db.query(`SELECT id FROM action WHERE action = 'NODE_RECOVER' AND cluster_id = $1`, [
@@ -136,10 +134,10 @@ describe('the health manager, NODE_STATUS_POLLING', () => {
       await db.end();
     }
     // The checks resumed after the scale-in: a member failed now is recovered.
-    const [left] = await serversOf(grove.simUrl, clusterId);
+    const [left] = await serversOf(h.grove.simUrl, clusterId);
     await breakServer(left.id);
     await until('the remaining member to be recovered', async () => {
-      const mine = (await serversOf(grove.simUrl, clusterId)).filter(
+      const mine = (await serversOf(h.grove.simUrl, clusterId)).filter(
         (s) => s.metadata.cluster_node_id === left.metadata.cluster_node_id,
       );
       return mine.length === 1 && mine[0].id !== left.id && mine[0].status === 'ACTIVE' ? true : undefined;

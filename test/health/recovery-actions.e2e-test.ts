@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { apiClient, serversOf, startGroveProcesses, type GroveProcesses } from '@grove/testing';
-import { breakServer, clusterWithPolicy, healthPolicy, SERVER_SPEC, until } from './support';
+import { serversOf } from '@grove/testing';
+import { breakServer, clusterWithPolicy, healthPolicy, SERVER_SPEC, until, useHealthGrove } from './support';
 
 /**
  * Each recovery a health policy may ask for, run by the health manager on a server put in ERROR
@@ -8,17 +8,12 @@ import { breakServer, clusterWithPolicy, healthPolicy, SERVER_SPEC, until } from
  * COMPUTE fencing replaces it.
  */
 describe('the health manager’s recoveries', () => {
-  let grove: GroveProcesses;
-  const api = apiClient(() => grove.apiUrl);
+  const h = useHealthGrove();
+  const api = h.api;
 
   beforeAll(async () => {
-    grove = await startGroveProcesses({ engines: 1, env: { HEALTH_CHECK_INTERVAL_MIN_S: '1' } });
     await api.http('POST', '/v1/profiles', { body: { profile: { name: 'ra', spec: SERVER_SPEC } } });
-  }, 120_000);
-
-  afterAll(async () => {
-    await grove?.stop();
-  }, 60_000);
+  });
 
   const withRecovery = (recovery: Record<string, unknown>) => {
     const s = healthPolicy(1);
@@ -27,7 +22,7 @@ describe('the health manager’s recoveries', () => {
 
   /** The NODE_RECOVER actions that ended, with what they were asked to do. */
   const recoveries = async (clusterId: string) => {
-    const db = new Client({ connectionString: grove.dbUrl });
+    const db = new Client({ connectionString: h.grove.dbUrl });
     await db.connect();
     try {
       const { rows } = await db.query<{ status: string; inputs: Record<string, unknown> }>(
@@ -50,14 +45,14 @@ describe('the health manager’s recoveries', () => {
         size: 1,
         spec: withRecovery({ actions: [{ name }] }),
       });
-      const [server] = await serversOf(grove.simUrl, clusterId);
-      await breakServer(grove.simUrl, server.id);
-      const [done] = await until(grove, `the ${name} to end`, async () => {
+      const [server] = await serversOf(h.grove.simUrl, clusterId);
+      await breakServer(h.grove.simUrl, server.id);
+      const [done] = await until(h.grove, `the ${name} to end`, async () => {
         const rows = await recoveries(clusterId);
         return rows.length ? rows : undefined;
       });
       expect(done).toMatchObject({ status: 'SUCCEEDED', inputs: { operation: name } });
-      const after = await serversOf(grove.simUrl, clusterId);
+      const after = await serversOf(h.grove.simUrl, clusterId);
       expect(after.map((s) => [s.id, s.status])).toEqual([[server.id, 'ACTIVE']]);
     },
     60_000,
@@ -70,9 +65,9 @@ describe('the health manager’s recoveries', () => {
       size: 1,
       spec: withRecovery({ actions: [{ name: 'RECREATE' }], fencing: ['COMPUTE'] }),
     });
-    const [server] = await serversOf(grove.simUrl, clusterId);
-    await breakServer(grove.simUrl, server.id);
-    const [done] = await until(grove, 'the recreate to end', async () => {
+    const [server] = await serversOf(h.grove.simUrl, clusterId);
+    await breakServer(h.grove.simUrl, server.id);
+    const [done] = await until(h.grove, 'the recreate to end', async () => {
       const rows = await recoveries(clusterId);
       return rows.length ? rows : undefined;
     });
@@ -80,7 +75,7 @@ describe('the health manager’s recoveries', () => {
       status: 'SUCCEEDED',
       inputs: { operation: 'RECREATE', operation_params: { fence_compute: true } },
     });
-    const after = await serversOf(grove.simUrl, clusterId);
+    const after = await serversOf(h.grove.simUrl, clusterId);
     expect(after).toHaveLength(1);
     expect(after[0].id).not.toBe(server.id);
   }, 60_000);

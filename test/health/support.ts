@@ -1,5 +1,12 @@
 import { Client } from 'pg';
-import { actionOf, type ApiClient, type GroveProcess, type GroveProcesses } from '@grove/testing';
+import {
+  actionOf,
+  apiClient,
+  startGroveProcesses,
+  type ApiClient,
+  type GroveProcess,
+  type GroveProcesses,
+} from '@grove/testing';
 
 export const SERVER_SPEC = {
   type: 'os.nova.server',
@@ -90,4 +97,29 @@ export async function recoveriesOf(grove: GroveProcesses, clusterId: string): Pr
   } finally {
     await db.end();
   }
+}
+
+/**
+ * Grove's processes for one test file: started before its tests, with health checks allowed
+ * every second, and stopped after them. `h.grove` and `h.api` are valid inside the tests.
+ */
+export function useHealthGrove(env: Record<string, string> = {}): { readonly grove: GroveProcesses; api: ApiClient } {
+  let grove: GroveProcesses | undefined;
+  const started = (): GroveProcesses => {
+    if (!grove) throw new Error('Grove is not started yet');
+    return grove;
+  };
+  const h = {
+    get grove(): GroveProcesses {
+      return started();
+    },
+    api: apiClient(() => started().apiUrl),
+  };
+  beforeAll(async () => {
+    grove = await startGroveProcesses({ engines: 1, env: { HEALTH_CHECK_INTERVAL_MIN_S: '1', ...env } });
+  }, 120_000);
+  afterAll(async () => {
+    await grove?.stop();
+  }, 60_000);
+  return h;
 }
