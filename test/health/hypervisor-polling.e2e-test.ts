@@ -1,5 +1,5 @@
 import {} from '@grove/testing';
-import { clusterWithPolicy, SERVER_SPEC, until, useHealthGrove } from './support';
+import { clusterWithPolicy, healthPolicy, SERVER_SPEC, until, useHealthGrove } from './support';
 
 interface ListedServer {
   id: string;
@@ -27,18 +27,7 @@ describe('the health manager, HYPERVISOR_STATUS_POLLING', () => {
       name: 'hv',
       profile: 'hv',
       size: 4,
-      spec: {
-        type: 'senlin.policy.health',
-        version: '1.1',
-        properties: {
-          detection: {
-            interval: 1,
-            node_update_timeout: 1,
-            detection_modes: [{ type: 'HYPERVISOR_STATUS_POLLING' }],
-          },
-          recovery: { actions: [{ name: 'RECREATE' }] },
-        },
-      },
+      spec: healthPolicy(1, { type: 'HYPERVISOR_STATUS_POLLING' }),
     });
 
     const before = await servers(clusterId);

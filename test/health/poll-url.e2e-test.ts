@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { apiClient, startGroveProcesses, type GroveProcesses } from '@grove/testing';
-import { clusterWithPolicy, SERVER_SPEC, until } from './support';
+import { clusterWithPolicy, healthPolicy, SERVER_SPEC, until } from './support';
 
 /**
  * NODE_STATUS_POLL_URL: the health manager polls each node's URL (here a server in the test
@@ -37,28 +37,15 @@ describe('the health manager, NODE_STATUS_POLL_URL', () => {
       name: 'pu',
       profile: 'pu',
       size: 3,
-      spec: {
-        type: 'senlin.policy.health',
-        version: '1.1',
-        properties: {
-          detection: {
-            interval: 1,
-            node_update_timeout: 1,
-            detection_modes: [
-              {
-                type: 'NODE_STATUS_POLL_URL',
-                options: {
-                  poll_url: url,
-                  poll_url_healthy_response: '^OK$',
-                  poll_url_retry_limit: 2,
-                  poll_url_retry_interval: 0,
-                },
-              },
-            ],
-          },
-          recovery: { actions: [{ name: 'RECREATE' }] },
+      spec: healthPolicy(1, {
+        type: 'NODE_STATUS_POLL_URL',
+        options: {
+          poll_url: url,
+          poll_url_healthy_response: '^OK$',
+          poll_url_retry_limit: 2,
+          poll_url_retry_interval: 0,
         },
-      },
+      }),
     });
     const { body } = await api.http<{ nodes: { id: string; name: string }[] }>(
       'GET',

@@ -14,12 +14,15 @@ export const SERVER_SPEC = {
   properties: { flavor: 'm1.tiny', image: 'cirros-0.6.2-x86_64-disk' },
 };
 
-/** A health policy polling node status every `interval` seconds and recreating failed nodes. */
-export const healthPolicy = (interval: number) => ({
+/** A health policy checking every `interval` seconds by `mode` (node status polling) and recreating failed nodes. */
+export const healthPolicy = (
+  interval: number,
+  mode: { type: string; options?: Record<string, unknown> } = { type: 'NODE_STATUS_POLLING' },
+) => ({
   type: 'senlin.policy.health',
   version: '1.1',
   properties: {
-    detection: { interval, node_update_timeout: 1, detection_modes: [{ type: 'NODE_STATUS_POLLING' }] },
+    detection: { interval, node_update_timeout: 1, detection_modes: [mode] },
     recovery: { actions: [{ name: 'RECREATE' }] },
   },
 });

@@ -17,3 +17,4 @@ export * from './ops/shutdown';
 export * from './ops/fleet-gauges';
 export * from './ops/free-port';
 export * from './senlin-bool/senlin-bool';
+export * from './in-parallel';

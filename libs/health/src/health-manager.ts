@@ -1,5 +1,15 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { counter, EVENT_LEVELS, gauge, histogram, maxUnhealthyOf, newId, ROOT_LOGGER, type Logger } from '@grove/core';
+import {
+  counter,
+  EVENT_LEVELS,
+  gauge,
+  histogram,
+  inParallel,
+  maxUnhealthyOf,
+  newId,
+  ROOT_LOGGER,
+  type Logger,
+} from '@grove/core';
 import {
   ActionRepository,
   ClusterRepository,
@@ -272,24 +282,11 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
     const cluster = await this.clusters.getById(clusterId);
     if (!cluster) return;
     this.log.warn({ clusterId, failed: failed.map((f) => f.node.id) }, reason);
-    await this.events.insert([
-      {
-        id: newId(),
-        timestamp: new Date(),
-        oid: cluster.id,
-        oname: cluster.name,
-        otype: 'CLUSTER',
-        clusterId: cluster.id,
-        level: EVENT_LEVELS.WARN,
-        userId: cluster.userId,
-        project: cluster.project,
-        action: 'CLUSTER_RECOVER',
-        status: 'REPAIRS_HELD_BACK',
-        statusReason: reason,
-        metaData: { unhealthy: failed.map((f) => f.node.id) },
-        actionId: null,
-      },
-    ]);
+    await this.record(
+      { id: cluster.id, name: cluster.name, type: 'CLUSTER', clusterId: cluster.id, owner: cluster },
+      { level: 'WARN', action: 'CLUSTER_RECOVER', status: 'REPAIRS_HELD_BACK', reason },
+      { unhealthy: failed.map((f) => f.node.id) },
+    );
   }
 
   /**
@@ -342,16 +339,11 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
     const active = nodes.filter((n) => n.status === 'ACTIVE');
     const out: Record<string, Verdict> = {};
     const signal = AbortSignal.timeout(POLL_ROUND_MS);
-    let next = 0;
-    const worker = async () => {
-      while (next < active.length) {
-        const n = active[next++];
-        const v = await pollNode(mode, n.name, signal).catch(() => null);
-        checks.inc({ mode: 'NODE_STATUS_POLL_URL', outcome: v ? (v.failed ? 'failed' : 'healthy') : 'unknown' });
-        out[n.id] = v;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(POLLS_AT_ONCE, active.length) }, worker));
+    await inParallel(active, POLLS_AT_ONCE, async (n) => {
+      const v = await pollNode(mode, n.name, signal).catch(() => null);
+      checks.inc({ mode: 'NODE_STATUS_POLL_URL', outcome: v ? (v.failed ? 'failed' : 'healthy') : 'unknown' });
+      out[n.id] = v;
+    });
     return out;
   }
 
@@ -365,21 +357,47 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
       ? `Health check found the node failed (${reason}); recovering it with ${String(inputs.operation)}.`
       : `Health check found the node failed (${reason}); not recovered now: ${skipped ?? 'unknown'}.`;
     this.log.info({ nodeId: node.id, clusterId: node.clusterId, actionId, reason, skipped }, what);
+    await this.record(
+      { id: node.id, name: node.name, type: 'NODE', clusterId: node.clusterId, owner: node },
+      {
+        level: actionId ? 'WARN' : 'INFO',
+        action: 'NODE_RECOVER',
+        status: actionId ? 'UNHEALTHY' : 'UNHEALTHY_NOT_RECOVERED',
+        reason: what,
+      },
+      { detection: reason, ...(actionId ? { recovery_action: actionId } : {}) },
+      actionId,
+    );
+  }
+
+  /** A health decision as an event on the node or cluster, in its owner's project. */
+  private async record(
+    o: {
+      id: string;
+      name: string;
+      type: 'NODE' | 'CLUSTER';
+      clusterId: string | null;
+      owner: { userId: string; project: string };
+    },
+    e: { level: 'WARN' | 'INFO'; action: string; status: string; reason: string },
+    metaData: Record<string, unknown>,
+    actionId: string | null = null,
+  ): Promise<void> {
     await this.events.insert([
       {
         id: newId(),
         timestamp: new Date(),
-        oid: node.id,
-        oname: node.name,
-        otype: 'NODE',
-        clusterId: node.clusterId,
-        level: EVENT_LEVELS[actionId ? 'WARN' : 'INFO'],
-        userId: node.userId,
-        project: node.project,
-        action: 'NODE_RECOVER',
-        status: actionId ? 'UNHEALTHY' : 'UNHEALTHY_NOT_RECOVERED',
-        statusReason: what,
-        metaData: { detection: reason, ...(actionId ? { recovery_action: actionId } : {}) },
+        oid: o.id,
+        oname: o.name,
+        otype: o.type,
+        clusterId: o.clusterId,
+        level: EVENT_LEVELS[e.level],
+        userId: o.owner.userId,
+        project: o.owner.project,
+        action: e.action,
+        status: e.status,
+        statusReason: e.reason,
+        metaData,
         actionId,
       },
     ]);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CAUSE_RPC, newId, ROOT_LOGGER, shortId, type Logger } from '@grove/core';
+import { CAUSE_RPC, inParallel, newId, ROOT_LOGGER, shortId, type Logger } from '@grove/core';
 import { ActionRepository, LockRepository, newAction, NodeRepository, type NodeEntity } from '@grove/db';
 import type { Hypervisor } from '@grove/drivers';
 import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
@@ -40,14 +40,9 @@ export class NodeHealth {
     const out: Record<string, NodeHealthReport> = Object.fromEntries(nodeIds.map((id) => [id, null]));
     // One hypervisor listing per profile (cloud and region) and request, however many nodes.
     const hypervisors = new Map<string, Promise<Hypervisor[]>>();
-    let next = 0;
-    const worker = async () => {
-      while (next < found.length) {
-        const node = found[next++];
-        out[node.id] = of === 'hypervisor' ? await this.hypervisorOf(node, hypervisors) : await this.one(node);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(CHECKS_AT_ONCE, found.length) }, worker));
+    await inParallel(found, CHECKS_AT_ONCE, async (node) => {
+      out[node.id] = of === 'hypervisor' ? await this.hypervisorOf(node, hypervisors) : await this.one(node);
+    });
     return out;
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { NODE_BUSY_STATUSES, ROOT_LOGGER, type Logger } from '@grove/core';
+import { inParallel, NODE_BUSY_STATUSES, ROOT_LOGGER, type Logger } from '@grove/core';
 import {
   ActionRepository,
   EventRepository,
@@ -113,13 +113,4 @@ export class DeadEngineRecovery {
     else this.engine.announceLater(await this.actions.wake(parents));
     return true;
   }
-}
-
-/** Runs `f` over `items`, at most `limit` at a time. */
-async function inParallel<T>(items: readonly T[], limit: number, f: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await f(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
