@@ -185,7 +185,42 @@ describe('npm start from a checkout in a directory only its owner may enter', ()
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ status: 'ERROR' }),
     });
-    await replaced(server.id);
+    const second = await replaced(server.id);
+
+    // LIFECYCLE_EVENTS without a broker: the embedded cloud hands its Nova notifications to the
+    // health manager in the process. Polling every 10 minutes, only a notification finds this one.
+    const detached = await api.http('POST', `/v1/clusters/${clusterId}/actions`, {
+      body: { policy_detach: { policy_id: policy.body.policy.id } },
+    });
+    expect(await api.waitForAction(actionOf(detached as never))).toMatchObject({ status: 'SUCCEEDED' });
+    const events = await api.http<{ policy: { id: string } }>('POST', '/v1/policies', {
+      body: {
+        policy: {
+          name: 'health-events',
+          spec: {
+            type: 'senlin.policy.health',
+            version: '1.1',
+            properties: {
+              detection: { interval: 600, detection_modes: [{ type: 'LIFECYCLE_EVENTS' }] },
+              recovery: { actions: [{ name: 'RECREATE' }] },
+            },
+          },
+        },
+      },
+    });
+    const reattached = await api.http('POST', `/v1/clusters/${clusterId}/actions`, {
+      body: { policy_attach: { policy_id: events.body.policy.id } },
+    });
+    expect(await api.waitForAction(actionOf(reattached as never))).toMatchObject({ status: 'SUCCEEDED' });
+    const stopped = await fetch(`${grove.simUrl}/admin/servers/${second.id}/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'SHUTOFF' }),
+    });
+    expect([stopped.status, await stopped.text()]).toEqual([200, expect.stringContaining('SHUTOFF')]);
+    await replaced(second.id);
+    const found = await api.http<{ events: { status_reason: string }[] }>('GET', '/v1/events?action=NODE_RECOVER');
+    expect(found.body.events.map((e) => e.status_reason)).toContainEqual(expect.stringContaining('LIFECYCLE_EVENTS'));
   }, 120_000);
 
   it('takes its data back after the Grove that ran it was killed, stopping the Postgres it left', async () => {

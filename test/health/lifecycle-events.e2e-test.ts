@@ -1,5 +1,12 @@
 import amqp from 'amqplib';
-import { apiClient, serversOf, startGroveProcesses, TEST_AMQP_URL, type GroveProcesses } from '@grove/testing';
+import {
+  apiClient,
+  cloudAdminClient,
+  serversOf,
+  startGroveProcesses,
+  TEST_AMQP_URL,
+  type GroveProcesses,
+} from '@grove/testing';
 import { clusterWithPolicy, SERVER_SPEC, until } from './support';
 
 /** Exchanges of this run only, so that runs on one broker never see each other's notifications. */
@@ -77,5 +84,46 @@ describe('the health manager, LIFECYCLE_EVENTS', () => {
     expect(events.body.events.find((e) => e.status === 'UNHEALTHY')?.status_reason).toContain(
       'LIFECYCLE_EVENTS: instance.power_off.end',
     );
+  }, 120_000);
+
+  it('keeps a notice that waits for a repair slot, and repairs its node when one frees', async () => {
+    await api.http('POST', '/v1/profiles', { body: { profile: { name: 'le-wait', spec: SERVER_SPEC } } });
+    // min_size 2 of 2: one repair at a time, so the second stopped server waits for the first.
+    const clusterId = await clusterWithPolicy(api, {
+      name: 'le-wait',
+      profile: 'le-wait',
+      size: 2,
+      minSize: 2,
+      spec: {
+        type: 'senlin.policy.health',
+        version: '1.1',
+        properties: {
+          detection: { interval: 600, detection_modes: [{ type: 'LIFECYCLE_EVENTS' }] },
+          recovery: { actions: [{ name: 'RECREATE' }] },
+        },
+      },
+    });
+    await new Promise((r) => setTimeout(r, 3_000));
+    // A recreated server takes a second to boot, so the first repair is still under way.
+    await cloudAdminClient(grove.simUrl).setConfig({ build_time_ms: 1_000 });
+    const before = await serversOf(grove.simUrl, clusterId);
+    for (const s of before)
+      await fetch(`${grove.simUrl}/admin/servers/${s.id}/status`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ status: 'SHUTOFF' }),
+      });
+    await until(grove, 'both stopped servers replaced', async () => {
+      const now = await serversOf(grove.simUrl, clusterId);
+      return now.length === 2 && now.every((s) => s.status === 'ACTIVE' && !before.some((b) => b.id === s.id))
+        ? true
+        : undefined;
+    });
+    await cloudAdminClient(grove.simUrl).setConfig({ build_time_ms: 0 });
+    const events = await api.http<{ events: { status: string; status_reason: string }[] }>(
+      'GET',
+      `/v1/events?oid=${clusterId}&action=CLUSTER_RECOVER`,
+    );
+    expect(events.body.events.map((e) => e.status)).toContain('REPAIRS_WAITING');
   }, 120_000);
 });

@@ -62,11 +62,18 @@ export async function metric(p: GroveProcess, line: RegExp): Promise<number | un
 
 /**
  * A cluster of `size` nodes of `profile` with a new health policy of `spec` attached; its id.
- * `version` is the microversion the policy is created at.
+ * `version` is the microversion the policy is created at; `minSize` the cluster's min_size (0).
  */
 export async function clusterWithPolicy(
   api: ApiClient,
-  o: { name: string; profile: string; size: number; spec: Record<string, unknown>; version?: string },
+  o: {
+    name: string;
+    profile: string;
+    size: number;
+    spec: Record<string, unknown>;
+    version?: string;
+    minSize?: number;
+  },
 ): Promise<string> {
   const policy = await api.http<{ policy: { id: string } }>('POST', '/v1/policies', {
     version: o.version,
@@ -74,7 +81,7 @@ export async function clusterWithPolicy(
   });
   if (policy.status !== 201) throw new Error(`policy create answered ${policy.status}: ${JSON.stringify(policy.body)}`);
   const made = await api.http<{ cluster: { id: string } }>('POST', '/v1/clusters', {
-    body: { cluster: { name: o.name, profile_id: o.profile, desired_capacity: o.size } },
+    body: { cluster: { name: o.name, profile_id: o.profile, desired_capacity: o.size, min_size: o.minSize ?? 0 } },
   });
   await api.waitForAction(actionOf(made), { timeoutMs: 60_000 });
   const attached = await api.http('POST', `/v1/clusters/${made.body.cluster.id}/actions`, {

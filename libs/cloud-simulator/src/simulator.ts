@@ -33,7 +33,7 @@ export interface SimulatorOptions {
   seedFile?: string;
   logger?: SimulatorLogger;
   /**
-   * Publish Nova's versioned notifications and Heat's stack notifications to this broker, as the
+   * Publish Nova's versioned notifications and Heat's stack notifications, to a broker or in-process, as the
    * real services do (see the README). Unset: nothing is published and nothing else changes.
    */
   notifications?: NotificationOptions;

@@ -1,4 +1,4 @@
-import { combine, isCheckable, recoverInputs } from './health-decisions';
+import { combine, isCheckable, recoverInputs, repairSlots } from './health-decisions';
 
 describe('isCheckable', () => {
   const now = new Date('2026-12-02T12:00:00Z');
@@ -61,5 +61,25 @@ describe('recoverInputs', () => {
 
   it('recreates when the policy names no action', () => {
     expect(recoverInputs({ recover_action: [] })).toEqual({ operation: 'RECREATE' });
+  });
+});
+
+describe('repairSlots', () => {
+  it('keeps the nodes out of service at once within what the cluster can lose above its min_size', () => {
+    expect(repairSlots({ members: 10, minSize: 8, inRepair: 0, cap: null })).toBe(2);
+    expect(repairSlots({ members: 10, minSize: 8, inRepair: 1, cap: null })).toBe(1);
+    expect(repairSlots({ members: 10, minSize: 8, inRepair: 2, cap: null })).toBe(0);
+    expect(repairSlots({ members: 10, minSize: 0, inRepair: 0, cap: null })).toBe(10);
+  });
+
+  it('still repairs one node at a time in a cluster at its floor', () => {
+    expect(repairSlots({ members: 3, minSize: 3, inRepair: 0, cap: null })).toBe(1);
+    expect(repairSlots({ members: 3, minSize: 3, inRepair: 1, cap: null })).toBe(0);
+  });
+
+  it('never starts more than max_unhealthy allows', () => {
+    expect(repairSlots({ members: 20, minSize: 0, inRepair: 0, cap: 4 })).toBe(4);
+    expect(repairSlots({ members: 20, minSize: 0, inRepair: 3, cap: 4 })).toBe(1);
+    expect(repairSlots({ members: 20, minSize: 0, inRepair: 5, cap: 4 })).toBe(0);
   });
 });

@@ -74,3 +74,14 @@ export function recoverInputs(p: HealthParams): Record<string, unknown> {
   if (p.node_force_recreate !== undefined) inputs.force_recreate = p.node_force_recreate;
   return inputs;
 }
+
+/**
+ * How many more repairs may start now. Nodes in repair are out of service, so at once there are
+ * at most as many as the cluster can lose and stay at its min_size (at least one, so a cluster at
+ * its floor still heals, a node at a time), and no more than `cap` (Grove's max_unhealthy as a
+ * count) when it is set. The failed nodes beyond the slots wait for a later round.
+ */
+export function repairSlots(o: { members: number; minSize: number; inRepair: number; cap: number | null }): number {
+  const bound = Math.min(Math.max(o.members - o.minSize, 1), o.cap ?? Infinity);
+  return Math.max(bound - o.inRepair, 0);
+}

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ROOT_LOGGER, type HealthConfig, type Logger } from '@grove/core';
 import { ServiceHeartbeat, ServiceRepository } from '@grove/db';
+import type { LocalNotifications } from './lifecycle-consumer';
 
 export const HEALTH_OPTIONS = Symbol('HEALTH_OPTIONS');
 
@@ -8,6 +9,8 @@ export interface HealthOptions {
   config: HealthConfig;
   serviceId: string;
   host: string;
+  /** The cloud's notifications from this process (all-in-one's embedded cloud), instead of a broker. */
+  localNotifications?: LocalNotifications;
 }
 
 /**

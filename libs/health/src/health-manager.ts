@@ -17,11 +17,12 @@ import {
   HealthRegistryRepository,
   NodeRepository,
   ServiceRepository,
+  type ClusterEntity,
   type HealthRegistryEntity,
   type NodeEntity,
 } from '@grove/db';
 import { EngineClient } from '@grove/rpc';
-import { combine, isCheckable, recoverInputs, type HealthParams, type Verdict } from './health-decisions';
+import { combine, isCheckable, recoverInputs, repairSlots, type HealthParams, type Verdict } from './health-decisions';
 import { HEALTH_OPTIONS, type HealthOptions } from './health-lifecycle';
 import { LifecycleConsumer } from './lifecycle-consumer';
 import { pollNode, type PollUrlMode } from './poll-url';
@@ -46,7 +47,7 @@ const recoveries = counter(
 );
 const heldBackRepairs = counter(
   'grove_health_repairs_held_back_total',
-  'Failed nodes not repaired because more were unhealthy than max_unhealthy allows.',
+  'Failed nodes not repaired because more were unhealthy than max_unhealthy allows (counted when a hold begins or changes).',
   [] as const,
 );
 const detectionToRecovery = histogram(
@@ -86,8 +87,14 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
   private stopped = false;
   private leasing: Promise<void> | null = null;
   private lifecycle: LifecycleConsumer | null = null;
-  /** Recoveries asked for and not yet seen ended: action id → when the failure was found. */
-  private readonly pendingRecoveries = new Map<string, number>();
+  /** Recoveries asked for and not yet seen ended: action id → when the failure was found, and of which node. */
+  private readonly pendingRecoveries = new Map<string, { foundAt: number; clusterId: string; nodeId: string }>();
+  /** Failures notifications reported that wait for a repair slot, by cluster and node: tried again every tick. */
+  private readonly waitingNotices = new Map<string, Map<string, LifecycleFailure>>();
+  /** Clusters whose notices are being acted on, so that two notices never start repairs past the bound. */
+  private readonly actingOnNotices = new Set<string>();
+  /** The failed nodes a cluster's last round left waiting, so the event says so once per change. */
+  private readonly lastWaiting = new Map<string, string>();
   private lastWatch = 0;
 
   constructor(
@@ -118,9 +125,15 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
     this.timer.unref();
     this.tick();
     const url = this.o.config.HEALTH_NOTIFICATIONS_AMQP_URL ?? this.o.config.AMQP_URL;
-    if (url) {
+    const local = this.o.config.HEALTH_NOTIFICATIONS_AMQP_URL ? undefined : this.o.localNotifications;
+    const source = local ? { local } : url ? { amqpUrl: url } : null;
+    if (!source)
+      this.log.warn(
+        'no notifications to read (HEALTH_NOTIFICATIONS_AMQP_URL and AMQP_URL unset): LIFECYCLE_EVENTS finds nothing',
+      );
+    if (source) {
       this.lifecycle = new LifecycleConsumer({
-        amqpUrl: url,
+        source,
         novaExchange: this.o.config.HEALTH_NOVA_EXCHANGE,
         heatExchange: this.o.config.HEALTH_HEAT_EXCHANGE,
         log: this.log,
@@ -153,6 +166,10 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
         .finally(() => (this.leasing = null));
     }
     this.startDue();
+    for (const clusterId of this.waitingNotices.keys())
+      this.actOnNotices(clusterId).catch((e: unknown) =>
+        this.log.warn({ err: e, clusterId }, 'waiting lifecycle notices could not be acted on'),
+      );
     if (this.pendingRecoveries.size && now - this.lastWatch >= RECOVERY_WATCH_MS) {
       this.lastWatch = now;
       this.watchRecoveries().catch((e: unknown) => this.log.warn({ err: e }, 'could not read recoveries’ ends'));
@@ -165,10 +182,10 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
       ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(a.status),
     );
     for (const a of ended) {
-      const found = this.pendingRecoveries.get(a.id)!;
+      const { foundAt } = this.pendingRecoveries.get(a.id)!;
       this.pendingRecoveries.delete(a.id);
       const end = a.endTime?.getTime() ?? Date.now();
-      detectionToRecovery.observe({ outcome: a.status.toLowerCase() }, Math.max(end - found, 0) / 1000);
+      detectionToRecovery.observe({ outcome: a.status.toLowerCase() }, Math.max(end - foundAt, 0) / 1000);
     }
   }
 
@@ -221,7 +238,11 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
         this.log.info({ clusterId: reg.clusterId }, 'health-manager took the cluster');
       }
     }
-    for (const id of [...this.held.keys()]) if (!seen.has(id)) this.held.delete(id);
+    for (const id of [...this.held.keys()])
+      if (!seen.has(id)) {
+        this.held.delete(id);
+        this.lastWaiting.delete(id);
+      }
   }
 
   /** One round of checks of a cluster, and a recovery asked for each node found failed. */
@@ -250,14 +271,68 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
       );
       if (verdict.failed) failed.push({ node, reason: verdict.reason });
     }
-    if (!failed.length) return;
+    await this.repair(reg.clusterId, params, members, failed);
+  }
+
+  /**
+   * Repairs the failed nodes, unless more are unhealthy than max_unhealthy allows (then none), in
+   * bounded batches: as many as repairSlots allows start now, and the rest wait. An event says why
+   * nodes wait, once for each change in which wait. Returns the ids of the nodes left waiting.
+   */
+  private async repair(
+    clusterId: string,
+    params: HealthParams,
+    members: NodeEntity[],
+    failed: { node: NodeEntity; reason: string }[],
+  ): Promise<Set<string>> {
+    const cluster = failed.length ? await this.clusters.getById(clusterId) : null;
+    if (!cluster) {
+      this.lastWaiting.delete(clusterId);
+      return new Set();
+    }
     const heldBack = this.overCap(params, members, failed.length);
     if (heldBack) {
-      heldBackRepairs.inc(failed.length);
-      await this.clusterEvent(reg.clusterId, failed, heldBack);
-      return;
+      await this.waitEvent(cluster, failed, heldBack, 'REPAIRS_HELD_BACK');
+      return new Set(failed.map((f) => f.node.id));
     }
-    for (const f of failed) await this.recover(f.node, f.reason, params);
+    // Under way: nodes RECOVERING, and those whose recovery is asked for and not yet begun, by any instance.
+    const inRepair = new Set(members.filter((n) => n.status === 'RECOVERING').map((n) => n.id));
+    for (const id of await this.actions.recoveringNodes(clusterId)) inRepair.add(id);
+    const cap = params.max_unhealthy === undefined ? null : maxUnhealthyOf(params.max_unhealthy, members.length);
+    const todo = failed.filter((f) => !inRepair.has(f.node.id));
+    const slots = repairSlots({ members: members.length, minSize: cluster.minSize, inRepair: inRepair.size, cap });
+    for (const f of todo.slice(0, slots)) await this.recover(f.node, f.reason, params);
+    const waiting = todo.slice(slots);
+    const reason =
+      `${waiting.length} failed node(s) wait for a repair slot: ${inRepair.size + Math.min(slots, todo.length)} ` +
+      `in repair, at most ${inRepair.size + slots} at once (min_size ${cluster.minSize} of ${members.length} nodes` +
+      `${cap === null ? '' : `, max_unhealthy ${params.max_unhealthy}`}).`;
+    await this.waitEvent(cluster, waiting, reason, 'REPAIRS_WAITING');
+    return new Set(waiting.map((f) => f.node.id));
+  }
+
+  /** The event (and log line) for nodes that wait, unless the same nodes waited for the same reason last time. */
+  private async waitEvent(
+    cluster: ClusterEntity,
+    waiting: { node: NodeEntity }[],
+    reason: string,
+    status: 'REPAIRS_HELD_BACK' | 'REPAIRS_WAITING',
+  ): Promise<void> {
+    const key = waiting.length ? `${status}:${waiting.map((f) => f.node.id).join(',')}` : '';
+    if (key === (this.lastWaiting.get(cluster.id) ?? '')) return;
+    if (!key) return void this.lastWaiting.delete(cluster.id);
+    this.lastWaiting.set(cluster.id, key);
+    if (status === 'REPAIRS_HELD_BACK') heldBackRepairs.inc(waiting.length);
+    const level = status === 'REPAIRS_HELD_BACK' ? 'WARN' : 'INFO';
+    this.log[level === 'WARN' ? 'warn' : 'info'](
+      { clusterId: cluster.id, waiting: waiting.map((f) => f.node.id) },
+      reason,
+    );
+    await this.record(
+      { id: cluster.id, name: cluster.name, type: 'CLUSTER', clusterId: cluster.id, owner: cluster },
+      { level, action: 'CLUSTER_RECOVER', status, reason },
+      { unhealthy: waiting.map((f) => f.node.id) },
+    );
   }
 
   /**
@@ -278,43 +353,55 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
     );
   }
 
-  private async clusterEvent(clusterId: string, failed: { node: NodeEntity }[], reason: string): Promise<void> {
-    const cluster = await this.clusters.getById(clusterId);
-    if (!cluster) return;
-    this.log.warn({ clusterId, failed: failed.map((f) => f.node.id) }, reason);
-    await this.record(
-      { id: cluster.id, name: cluster.name, type: 'CLUSTER', clusterId: cluster.id, owner: cluster },
-      { level: 'WARN', action: 'CLUSTER_RECOVER', status: 'REPAIRS_HELD_BACK', reason },
-      { unhealthy: failed.map((f) => f.node.id) },
-    );
+  /**
+   * A notification says a node's server or stack failed or went (LIFECYCLE_EVENTS): acted on at
+   * once, and while it waits for a repair slot, again at every tick.
+   */
+  private async onLifecycleFailure(f: LifecycleFailure): Promise<void> {
+    const waiting = this.waitingNotices.get(f.clusterId) ?? new Map<string, LifecycleFailure>();
+    this.waitingNotices.set(f.clusterId, waiting.set(f.nodeId, f));
+    await this.actOnNotices(f.clusterId);
   }
 
   /**
-   * A notification says a node's server or stack failed or went (LIFECYCLE_EVENTS): recovered at
-   * once when this instance holds the cluster, its policy listens for lifecycle events and is not
-   * paused, and the node still has that resource and is not busy with an action.
+   * Repairs the nodes a cluster's waiting notices name, when this instance holds the cluster, its
+   * policy listens for lifecycle events and is not paused, and each node still has that resource
+   * and is not busy with an action; a notice that is not acted on for any of those reasons is
+   * dropped. Those left without a repair slot keep waiting.
    */
-  private async onLifecycleFailure(f: LifecycleFailure): Promise<void> {
-    if (!this.held.has(f.clusterId)) return;
-    const reg = await this.registry.get(f.clusterId);
-    if (!reg?.enabled || !reg.checkTypes.includes('LIFECYCLE_EVENTS')) return;
-    checks.inc({ mode: 'LIFECYCLE_EVENTS', outcome: 'failed' });
-    const [node] = await this.nodes.getByIds([f.nodeId]);
-    if (
-      !node ||
-      node.physicalId !== f.physicalId ||
-      !isCheckable({ status: node.status, changedAt: new Date(0) }, 0, new Date())
-    )
-      return;
-    const params = reg.params as HealthParams;
-    const members = await this.nodes.members(f.clusterId);
-    const heldBack = this.overCap(params, members, 1);
-    if (heldBack) {
-      heldBackRepairs.inc();
-      await this.clusterEvent(f.clusterId, [{ node }], heldBack);
-      return;
+  private async actOnNotices(clusterId: string): Promise<void> {
+    const notices = this.waitingNotices.get(clusterId);
+    if (!notices || this.actingOnNotices.has(clusterId)) return;
+    this.actingOnNotices.add(clusterId);
+    try {
+      this.waitingNotices.delete(clusterId);
+      const ignored = (f: LifecycleFailure, why: string) =>
+        this.log.debug({ ...f, why }, 'lifecycle notice not acted on');
+      const all = [...notices.values()];
+      if (!this.held.has(clusterId))
+        return all.forEach((f) => ignored(f, 'another instance holds the cluster, or none'));
+      const reg = await this.registry.get(clusterId);
+      if (!reg?.enabled || !reg.checkTypes.includes('LIFECYCLE_EVENTS'))
+        return all.forEach((f) => ignored(f, 'the cluster’s checks are paused or do not listen for lifecycle events'));
+      const members = await this.nodes.members(clusterId);
+      const failed: { node: NodeEntity; reason: string; notice: LifecycleFailure }[] = [];
+      for (const f of all) {
+        const node = members.find((n) => n.id === f.nodeId);
+        if (!node || node.physicalId !== f.physicalId) ignored(f, 'the node no longer has that resource');
+        else if (!isCheckable({ status: node.status, changedAt: new Date(0) }, 0, new Date()))
+          ignored(f, `an action works on the node (${node.status})`);
+        else failed.push({ node, reason: f.reason, notice: f });
+      }
+      checks.inc({ mode: 'LIFECYCLE_EVENTS', outcome: 'failed' }, failed.length);
+      const left = await this.repair(clusterId, reg.params as HealthParams, members, failed);
+      const still = failed.filter((f) => left.has(f.node.id));
+      if (!still.length) return;
+      const again = this.waitingNotices.get(clusterId) ?? new Map<string, LifecycleFailure>();
+      for (const f of still) if (!again.has(f.node.id)) again.set(f.node.id, f.notice);
+      this.waitingNotices.set(clusterId, again);
+    } finally {
+      this.actingOnNotices.delete(clusterId);
     }
-    await this.recover(node, f.reason, params);
   }
 
   /** One detection mode's verdicts on the nodes. */
@@ -351,7 +438,7 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
     const inputs = recoverInputs(params);
     const foundAt = Date.now();
     const { actionId, skipped } = await this.engine.call('node.recover', { nodeId: node.id, inputs });
-    if (actionId) this.pendingRecoveries.set(actionId, foundAt);
+    if (actionId) this.pendingRecoveries.set(actionId, { foundAt, clusterId: node.clusterId!, nodeId: node.id });
     recoveries.inc({ outcome: actionId ? 'recovering' : 'skipped' });
     const what = actionId
       ? `Health check found the node failed (${reason}); recovering it with ${String(inputs.operation)}.`

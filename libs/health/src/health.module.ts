@@ -3,6 +3,7 @@ import { ROOT_LOGGER, type HealthConfig, type Logger } from '@grove/core';
 import { EngineClient, type BusBackend } from '@grove/rpc';
 import { HEALTH_OPTIONS, HealthLifecycle } from './health-lifecycle';
 import { HealthManager } from './health-manager';
+import type { LocalNotifications } from './lifecycle-consumer';
 
 export interface HealthModuleOptions {
   config: HealthConfig;
@@ -11,6 +12,8 @@ export interface HealthModuleOptions {
   host: string;
   /** Where it reaches the engines: node checks and recoveries (they hold the cloud credentials). */
   bus: BusBackend;
+  /** The cloud's notifications from this process (all-in-one's embedded cloud), instead of a broker. */
+  localNotifications?: LocalNotifications;
 }
 
 /** How long the health manager waits for an engine's answer (a check of many nodes is one call). */
@@ -26,7 +29,15 @@ export class HealthModule {
     return {
       module: HealthModule,
       providers: [
-        { provide: HEALTH_OPTIONS, useValue: { config: o.config, serviceId: o.serviceId, host: o.host } },
+        {
+          provide: HEALTH_OPTIONS,
+          useValue: {
+            config: o.config,
+            serviceId: o.serviceId,
+            host: o.host,
+            localNotifications: o.localNotifications,
+          },
+        },
         { provide: ROOT_LOGGER, useValue: o.logger },
         {
           provide: EngineClient,

@@ -1,3 +1,4 @@
 export * from './health.module';
 export * from './health-manager';
 export * from './health-decisions';
+export type { LocalNotifications } from './lifecycle-consumer';

@@ -5,8 +5,17 @@ import { lifecycleFailure, type LifecycleFailure } from './lifecycle-events';
 /** Pause before connecting again after the broker went away. */
 const RECONNECT_MS = 2_000;
 
+/**
+ * Notifications handed over in this process (all-in-one mode's embedded cloud has no broker):
+ * subscribe, and get back the unsubscribe. Each message is what a broker would deliver.
+ */
+export type LocalNotifications = (
+  handler: (m: { exchange: string; routingKey: string; body: unknown }) => void,
+) => () => void;
+
 export interface LifecycleConsumerOptions {
-  amqpUrl: string;
+  /** The cloud's broker, or `local` for notifications from this process. */
+  source: { amqpUrl: string } | { local: LocalNotifications };
   novaExchange: string;
   heatExchange: string;
   log: Logger;
@@ -26,45 +35,56 @@ export class LifecycleConsumer {
   private conn: ChannelModel | null = null;
   private stopped = false;
   private retry: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly o: LifecycleConsumerOptions) {}
 
   start(): void {
-    void this.connect();
+    const source = this.o.source;
+    if ('local' in source) {
+      // The bindings of bind(), as a filter: Nova's versioned topic and Heat's notifications topic.
+      this.unsubscribe = source.local((m) => {
+        const nova = m.exchange === this.o.novaExchange && m.routingKey.startsWith('versioned_notifications.');
+        const heat = m.exchange === this.o.heatExchange && m.routingKey.startsWith('notifications.');
+        if (nova || heat) this.accept(m.body);
+      });
+      this.o.log.info({ nova: this.o.novaExchange, heat: this.o.heatExchange }, 'reading lifecycle notifications');
+    } else void this.connect(source.amqpUrl);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unsubscribe?.();
     if (this.retry) clearTimeout(this.retry);
     await this.conn?.close().catch(() => undefined);
   }
 
-  private async connect(): Promise<void> {
+  private async connect(amqpUrl: string): Promise<void> {
     if (this.stopped) return;
     try {
-      const conn = await amqp.connect(this.o.amqpUrl, {
+      const conn = await amqp.connect(amqpUrl, {
         clientProperties: { connection_name: 'grove-health-lifecycle' },
       });
       this.conn = conn;
       conn.on('error', () => undefined);
       conn.on('close', () => {
         this.conn = null;
-        this.later();
+        this.later(amqpUrl);
       });
       const ch = await conn.createChannel();
       await this.bind(ch);
       this.o.log.info({ nova: this.o.novaExchange, heat: this.o.heatExchange }, 'reading lifecycle notifications');
     } catch (e) {
       this.o.log.warn({ err: (e as Error).message }, 'cannot read lifecycle notifications yet; trying again');
-      this.later();
+      this.later(amqpUrl);
     }
   }
 
-  private later(): void {
+  private later(amqpUrl: string): void {
     if (this.stopped || this.retry) return;
     this.retry = setTimeout(() => {
       this.retry = null;
-      void this.connect();
+      void this.connect(amqpUrl);
     }, RECONNECT_MS);
     this.retry.unref();
   }
@@ -85,16 +105,20 @@ export class LifecycleConsumer {
         } catch {
           return;
         }
-        const failure = lifecycleFailure(body);
-        if (failure) {
-          this.o
-            .onFailure(failure)
-            .catch((e: unknown) =>
-              this.o.log.warn({ err: e, nodeId: failure.nodeId }, 'a lifecycle notification could not be acted on'),
-            );
-        }
+        this.accept(body);
       },
       { noAck: true },
     );
+  }
+
+  /** Acts on a notification that reports a Grove node's resource failed or gone; ignores the rest. */
+  private accept(body: unknown): void {
+    const failure = lifecycleFailure(body);
+    if (!failure) return;
+    this.o
+      .onFailure(failure)
+      .catch((e: unknown) =>
+        this.o.log.warn({ err: e, nodeId: failure.nodeId }, 'a lifecycle notification could not be acted on'),
+      );
   }
 }

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { resolve } from 'node:path';
 import { SeedError, startCloudSimulator } from '@grove/cloud-simulator';
 import {
@@ -9,6 +10,7 @@ import {
   onShutdown,
   StartupError,
 } from '@grove/core';
+import type { LocalNotifications } from '@grove/health';
 import { bootGrove } from './boot-grove';
 import { startEmbeddedPostgres } from './embedded-postgres';
 
@@ -23,6 +25,9 @@ export async function startAllInOne(): Promise<void> {
   const cfg = loadConfigOrExit(AllInOneConfig, { env });
   const log = createRootLogger('grove', { level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
   const stops: (() => Promise<unknown>)[] = [];
+  // The embedded cloud's Nova and Heat notifications, handed to the health manager without a broker.
+  const notices = new EventEmitter();
+  let localNotifications: LocalNotifications | undefined;
 
   try {
     if (!env.DATABASE_URL) {
@@ -41,7 +46,12 @@ export async function startAllInOne(): Promise<void> {
         dockerPort: cfg.SIMULATOR_DOCKER_PORT,
         seedFile: cfg.SIMULATOR_SEED_FILE,
         logger: log.child({ component: 'cloud-simulator' }),
+        notifications: { deliver: (m) => notices.emit('message', m) },
       });
+      localNotifications = (handler) => {
+        notices.on('message', handler);
+        return () => notices.off('message', handler);
+      };
       env.CLOUD_AUTH_URL = sim.authUrl;
       env.CLOUD_USERNAME ??= 'admin';
       env.CLOUD_PASSWORD ??= 'secret';
@@ -49,7 +59,7 @@ export async function startAllInOne(): Promise<void> {
       stops.unshift(() => sim.close());
       log.info({ authUrl: sim.authUrl, listing: `${sim.url}/admin/resources` }, 'cloud simulator is running');
     }
-    const grove = await bootGrove(env, log, { migrate: true });
+    const grove = await bootGrove(env, log, { migrate: true, localNotifications });
     onShutdown(log, [() => grove.close(), ...stops]);
     logReady(log, `Grove is ready on ${grove.url}`, { url: grove.url });
   } catch (e) {

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { ApiConfig, EngineConfig, HealthConfig, loadConfig, newId, sessionTimeoutsOf, type Logger } from '@grove/core';
 import { migrate, openDataSource } from '@grove/db';
 import { EngineModule } from '@grove/engine';
-import { HealthModule } from '@grove/health';
+import { HealthModule, type LocalNotifications } from '@grove/health';
 import { BusServer, createBus, expiresMs, type BusBackend } from '@grove/rpc';
 import { createApiApp } from '../api-app';
 
@@ -25,7 +25,7 @@ export interface GroveProcess {
 export async function bootGrove(
   env: NodeJS.ProcessEnv,
   log: Logger,
-  o: { migrate?: boolean } = {},
+  o: { migrate?: boolean; localNotifications?: LocalNotifications } = {},
 ): Promise<GroveProcess> {
   const api = loadConfig(ApiConfig, { env });
   const engine = loadConfig(EngineConfig, { env, groups: ['cloud'] });
@@ -54,7 +54,14 @@ export async function bootGrove(
     logger: log,
     with: [
       EngineModule.forRoot({ config: engine, bus, logger: log, engineId: newId(), host }),
-      HealthModule.forRoot({ config: health, logger: log, serviceId: newId(), host, bus }),
+      HealthModule.forRoot({
+        config: health,
+        logger: log,
+        serviceId: newId(),
+        host,
+        bus,
+        localNotifications: o.localNotifications,
+      }),
     ],
   });
   app.connectMicroservice({

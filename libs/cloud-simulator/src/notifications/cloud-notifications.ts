@@ -21,14 +21,17 @@ import {
   type RequestContext,
 } from './oslo-message';
 
-export interface NotificationOptions {
-  /** The broker, e.g. `amqp://guest:guest@127.0.0.1:5672`. */
-  amqpUrl: string;
+/**
+ * Where notifications go: a broker (`amqpUrl`, e.g. `amqp://guest:guest@127.0.0.1:5672`), or,
+ * when the consumer runs in this process (all-in-one mode has no broker), `deliver`, called with
+ * each message on a later turn of the event loop, as a broker would hand it over.
+ */
+export type NotificationOptions = ({ amqpUrl: string } | { deliver: (m: OutgoingMessage) => void }) & {
   /** Nova's control exchange. Default 'nova'. */
   novaExchange?: string;
   /** Heat's control exchange. Default 'heat'. */
   heatExchange?: string;
-}
+};
 
 /** Nova's `[notifications] versioned_notifications_topics` and Heat's notification topic, both defaults. */
 const NOVA_TOPIC = 'versioned_notifications';
@@ -220,8 +223,14 @@ export function startNotifications(
   logger?: SimulatorLogger,
 ): { stop(): Promise<void> } {
   const exchanges = { nova: o.novaExchange ?? 'nova', heat: o.heatExchange ?? 'heat' };
-  const bus = new NotificationBus({ url: o.amqpUrl, exchanges: [exchanges.nova, exchanges.heat], logger });
-  store.events = new CloudNotifications(store, (m) => bus.publish(m), exchanges);
+  const bus =
+    'amqpUrl' in o
+      ? new NotificationBus({ url: o.amqpUrl, exchanges: [exchanges.nova, exchanges.heat], logger })
+      : null;
+  const send = bus
+    ? (m: OutgoingMessage) => bus.publish(m)
+    : (m: OutgoingMessage) => setImmediate(() => (o as { deliver: (m: OutgoingMessage) => void }).deliver(m));
+  store.events = new CloudNotifications(store, send, exchanges);
   let failing = false;
   const timer = setInterval(() => {
     try {
@@ -238,7 +247,7 @@ export function startNotifications(
     async stop() {
       clearInterval(timer);
       store.events = null;
-      await bus.close();
+      await bus?.close();
     },
   };
 }

@@ -104,6 +104,16 @@ export class ActionRepository {
     return toEntities(this.ds, ActionEntity, rows);
   }
 
+  /** The nodes of the cluster that a NODE_RECOVER not yet ended is for (the repairs under way, whoever asked). */
+  async recoveringNodes(clusterId: string): Promise<string[]> {
+    const { rows } = await sql<{ target: string }>(
+      this.ds,
+      `SELECT DISTINCT target FROM action WHERE cluster_id = $1 AND action = 'NODE_RECOVER' AND status = ANY($2::text[])`,
+      [clusterId, ACTIVE],
+    );
+    return rows.map((r) => r.target);
+  }
+
   /**
    * Marks a READY action RUNNING for `engineId`. Exactly one of several engines that try wins;
    * the others get null, so a message delivered twice runs once.

@@ -34,6 +34,20 @@ describe('LockRepository', () => {
     expect(await locks().acquireCluster(c, whole.id, 'cluster', 30)).toBe(true);
   });
 
+  it('tells a node action’s share from a cluster action’s hold', async () => {
+    const live = await make.service(db.dataSource, 0);
+    const [node, whole] = await Promise.all(
+      [1, 2].map(() => make.action(db.dataSource, { status: 'RUNNING', owner: live.id })),
+    );
+    const c = cluster();
+    expect(await locks().acquireCluster(c, node.id, 'node', 30)).toBe(true);
+    expect(await locks().clusterLocked(c, 30)).toBe(true);
+    expect(await locks().clusterLocked(c, 30, undefined, 'cluster')).toBe(false);
+    await locks().releaseAll(node.id);
+    expect(await locks().acquireCluster(c, whole.id, 'cluster', 30)).toBe(true);
+    expect(await locks().clusterLocked(c, 30, undefined, 'cluster')).toBe(true);
+  });
+
   it('steals a lock whose holder ran on an engine that stopped heart-beating', async () => {
     const dead = await make.service(db.dataSource, 300);
     const live = await make.service(db.dataSource, 0);

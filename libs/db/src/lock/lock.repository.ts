@@ -125,11 +125,20 @@ export class LockRepository {
     return rows.length > 0;
   }
 
-  /** Whether an action that can still run holds the cluster's lock (the api answers 409 then). */
-  async clusterLocked(clusterId: string, deadAfterS: number, em: EntityManager = this.ds.manager): Promise<boolean> {
+  /**
+   * Whether an action that can still run holds the cluster's lock (the api answers 409 then); with
+   * `scope` 'cluster', only a cluster action's exclusive hold counts, not node actions' shares.
+   */
+  async clusterLocked(
+    clusterId: string,
+    deadAfterS: number,
+    em: EntityManager = this.ds.manager,
+    scope: 'any' | ClusterLockScope = 'any',
+  ): Promise<boolean> {
     const { rows } = await sql(
       em,
-      `SELECT 1 FROM cluster_lock l WHERE l.cluster_id = $1 AND ${ALIVE('l.action_ids', '$2')}`,
+      `SELECT 1 FROM cluster_lock l WHERE l.cluster_id = $1 ${scope === 'cluster' ? 'AND l.semaphore = -1' : ''}
+         AND ${ALIVE('l.action_ids', '$2')}`,
       [clusterId, deadAfterS],
     );
     return rows.length > 0;

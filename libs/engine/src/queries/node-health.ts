@@ -110,8 +110,9 @@ export class NodeHealth {
       if (await this.locks.nodeLocked(nodeId, dead, em)) return { skipped: 'the node is locked by another action' };
       if ((await this.actions.activeOn(nodeId, em)).length)
         return { skipped: 'another action is on its way for the node' };
-      if (node.clusterId && (await this.locks.clusterLocked(node.clusterId, dead, em)))
-        return { skipped: 'the cluster is locked by another action' };
+      // Node actions share the cluster lock: only a cluster action's hold keeps a recovery out.
+      if (node.clusterId && (await this.locks.clusterLocked(node.clusterId, dead, em, 'cluster')))
+        return { skipped: 'a cluster action holds the cluster' };
       const action = newAction({
         id: newId(),
         name: `node_recover_${shortId(node.id)}`,
