@@ -12,7 +12,7 @@ const base = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: __
 
 module.exports = {
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.test.ts'] },
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,deploy}/**/*.test.ts'] },
     {
       ...base,
       displayName: 'int',

@@ -9,8 +9,14 @@ const mediaType = (req: IncomingMessage): string =>
   (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 const declaredJson = (type: string): boolean =>
   type === 'application/json' || type === 'json' || /^application\/[^/]+\+json$/.test(type);
-/** Senlin also reads a body with no content type, or text/plain, as JSON when it starts with `{`. */
-const maybeJson = (type: string): boolean => type === '' || type === 'text/plain';
+/** Whether the request carries a body at all (a bodiless POST, such as a plain webhook trigger, does not). */
+const hasBody = (req: IncomingMessage): boolean =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+/**
+ * A webhook trigger needs nothing but its URL, which anyone holding it may call from anywhere, so a
+ * forged one gains nothing: its body is read when it is JSON and ignored otherwise, as Senlin does.
+ */
+const WEBHOOK_TRIGGER = /^\/v1\/webhooks\/[^/]+\/trigger(\?|$)/;
 
 const RAW = Symbol('grove:raw-body');
 const EMPTY = Buffer.alloc(0);
@@ -18,26 +24,32 @@ const EMPTY = Buffer.alloc(0);
 /** The body as the client sent it (a signed webhook's signature covers these bytes); empty when none was read. */
 export const rawBodyOf = (req: IncomingMessage): Buffer => (req as { [RAW]?: Buffer })[RAW] ?? EMPTY;
 
-/** Marks a body that is not to be read at all (Senlin's `has_body` is false for it). */
-class NotJson extends Error {
-  readonly notJson = true;
-}
-
 /**
  * JSON bodies up to `limit` bytes. A larger body is a 400 RequestLimitExceeded, malformed JSON or
- * an unreadable body a 400, in Senlin's format with Senlin's messages. Bodies of other content
- * types are not read, as in Senlin; the handler then finds no body. Anything else goes on to Nest's
- * error handler, whose SenlinErrorFilter answers a fault too.
+ * an unreadable body a 400, in Senlin's format with Senlin's messages. A body of any other content
+ * type, or of none, is a 415: Senlin reads text/plain and untyped bodies as JSON, which lets any web
+ * page a user opens send Grove a request in their name without a CORS preflight (a form or a
+ * `fetch` with a text body); only a declared JSON body cannot be sent so. A bodiless request and a
+ * webhook trigger are not held to it. Anything else goes on to Nest's error handler, whose
+ * SenlinErrorFilter answers a fault too.
  */
 export function useJsonBodies(app: INestApplication, limit: number): void {
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const type = mediaType(req);
+    if (!hasBody(req) || declaredJson(type) || WEBHOOK_TRIGGER.test(req.originalUrl)) return next();
+    res.setHeader('X-OpenStack-Request-ID', `req-${newId()}`);
+    const named = type ? `Content-Type ${JSON.stringify(type.slice(0, 100))}` : 'a body without a Content-Type';
+    res
+      .status(415)
+      .json(faultBody(415, 'HTTPUnsupportedMediaType', `Grove reads only application/json bodies, not ${named}.`));
+  });
   app.use(
     express.json({
       limit,
       strict: false,
-      type: (req) => declaredJson(mediaType(req)) || maybeJson(mediaType(req)),
+      type: (req) => declaredJson(mediaType(req)),
       verify: (req, _res, buf) => {
         (req as { [RAW]?: Buffer })[RAW] = buf;
-        if (!declaredJson(mediaType(req)) && buf[0] !== 0x7b) throw new NotJson('not a JSON body');
         // The decoder would turn bad bytes (a raw lone surrogate, say) into U+FFFD and store that.
         if (!isUtf8(buf))
           throw Object.assign(new Error('the body is not valid UTF-8'), { type: 'entity.parse.failed' });
@@ -46,16 +58,12 @@ export function useJsonBodies(app: INestApplication, limit: number): void {
   );
   app.use(
     (
-      err: Error & { type?: string; status?: number; length?: number; notJson?: boolean },
-      req: Request,
+      err: Error & { type?: string; status?: number; length?: number },
+      _req: Request,
       res: Response,
       next: NextFunction,
     ) => {
       if (!err) return next();
-      if (err.notJson) {
-        req.body = undefined;
-        return next();
-      }
       res.setHeader('X-OpenStack-Request-ID', `req-${newId()}`);
       if (err.type === 'entity.too.large') {
         const msg = `Request limit exceeded: JSON body size (${err.length ?? 'unknown'} bytes) exceeds maximum allowed size (${limit} bytes).`;

@@ -24,6 +24,7 @@ const WEBOB: Record<number, [string, string]> = {
     'The resource could not be generated that was acceptable to your browser (content of type application/json.',
   ],
   409: ['Conflict', 'There was a conflict when trying to complete your request.'],
+  415: ['Unsupported Media Type', 'The request media type is not supported by this server.'],
   431: ['Request Header Fields Too Large', 'The request header fields were too large.'],
   500: [
     'Internal Server Error',

@@ -114,6 +114,13 @@ describe('triggering a webhook', () => {
     });
   });
 
+  it('takes a trigger whose body is not JSON, ignoring that body, as Senlin does (the URL is all it needs)', async () => {
+    const hk = await hook({ params: { count: 1 } });
+    const a = await post(hk.url, { raw: 'alarm fired', headers: { 'content-type': 'text/plain' } });
+    const id = expectAccepted(a);
+    expect(await actionOf(hk, id)).toMatchObject({ action: 'CLUSTER_SCALE_OUT', inputs: { count: 1 } });
+  });
+
   it('finds the receiver by name or short id too, in any project', async () => {
     const hk = await hook({ action: 'CLUSTER_CHECK' });
     const a = await post(`${h.url}/v1/webhooks/${hk.receiverId.slice(0, 8)}/trigger?V=2`);

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError } from '../errors/config-error';
 import { ApiConfig } from './api-config';
 import { EngineConfig } from './engine-config';
@@ -46,5 +49,54 @@ describe('loadConfig', () => {
     const out = problems(() => loadConfig(EngineConfig, { env: { CLOUD_PASSWORD: 'hunter2' }, groups: ['split'] }));
     expect(out.join('\n')).not.toContain('hunter2');
     expect(loadConfig(EngineConfig, { env: { CLOUD_PASSWORD: 'hunter2' } }).CLOUD_PASSWORD?.toString()).toBe('***');
+  });
+
+  it('never shows the password of a URL it refused', () => {
+    const out = problems(() => loadConfig(EngineConfig, { env: { DATABASE_URL: 'mysql://grove:hunter2@db/grove' } }));
+    expect(out).toContain("DATABASE_URL: must be a postgres:// URL (got 'mysql://grove:***@db/grove')");
+  });
+
+  describe('settings from files (X_FILE)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'grove-config-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const file = (name: string, content: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, content, { mode: 0o600 });
+      return path;
+    };
+
+    it('reads a setting from the file its _FILE names, without the trailing newline', () => {
+      const c = loadConfig(EngineConfig, {
+        env: {
+          CLOUD_PASSWORD_FILE: file('password', 'hunter2\n'),
+          DATABASE_URL_FILE: file('db', 'postgres://grove:s3cret@db:5432/grove\n'),
+        },
+      });
+      expect(c.CLOUD_PASSWORD?.reveal()).toBe('hunter2');
+      expect(c.DATABASE_URL).toBe('postgres://grove:s3cret@db:5432/grove');
+    });
+
+    it('names a file it cannot read, and both forms set at once, never showing a value', () => {
+      const out = problems(() =>
+        loadConfig(EngineConfig, {
+          env: {
+            CLOUD_PASSWORD_FILE: join(dir, 'missing'),
+            DATABASE_URL: 'postgres://grove:hunter2@db/grove',
+            DATABASE_URL_FILE: file('db2', 'postgres://x@db/grove'),
+          },
+        }),
+      );
+      expect(out).toEqual(
+        expect.arrayContaining([
+          `CLOUD_PASSWORD_FILE: cannot read ${join(dir, 'missing')} (ENOENT)`,
+          'DATABASE_URL and DATABASE_URL_FILE: set one of them, not both',
+        ]),
+      );
+      expect(out.join('\n')).not.toContain('hunter2');
+    });
+
+    it('leaves alone _FILE variables that name no setting', () => {
+      expect(() => loadConfig(EngineConfig, { env: { SSL_CERT_FILE: join(dir, 'nowhere') } })).not.toThrow();
+    });
   });
 });

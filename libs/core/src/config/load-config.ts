@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
 import { plainToInstance, Transform } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { ConfigError } from '../errors/config-error';
@@ -15,11 +16,42 @@ export function loadConfig<T extends object>(
   cls: new () => T,
   opts: { env?: NodeJS.ProcessEnv; groups?: string[] } = {},
 ): T {
-  const env = opts.env ?? process.env;
-  const cfg = plainToInstance(cls, { ...env }, { excludeExtraneousValues: true, exposeDefaultValues: true });
-  const problems = flatten(validateSync(cfg, { groups: opts.groups, forbidUnknownValues: false }));
+  const { env, problems: fileProblems } = withFiles(cls, opts.env ?? process.env);
+  const cfg = plainToInstance(cls, env, { excludeExtraneousValues: true, exposeDefaultValues: true });
+  const problems = [...fileProblems, ...flatten(validateSync(cfg, { groups: opts.groups, forbidUnknownValues: false }))];
   if (problems.length) throw new ConfigError(problems);
   return cfg;
+}
+
+/**
+ * Settings given as files, as Docker and Kubernetes mount secrets: `X_FILE=/run/secrets/x` sets
+ * X to that file's content (one trailing newline dropped), for every setting X the class has.
+ * Setting both is a mistake worth naming; so is a file that cannot be read (its path is named,
+ * never its content).
+ */
+function withFiles(cls: new () => object, given: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv; problems: string[] } {
+  const env = { ...given };
+  const problems: string[] = [];
+  const settings = Object.keys(plainToInstance(cls, {}, { excludeExtraneousValues: true }));
+  for (const key of settings) {
+    const path = given[`${key}_FILE`];
+    if (!path) continue;
+    if (given[key] !== undefined && given[key] !== '') {
+      problems.push(`${key} and ${key}_FILE: set one of them, not both`);
+      continue;
+    }
+    try {
+      env[key] = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    } catch (e) {
+      problems.push(`${key}_FILE: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
+  return { env, problems };
+}
+
+/** A value as a config error may show it: a URL's password (DATABASE_URL, AMQP_URL) is masked. */
+function shown(value: unknown): string {
+  return String(value).replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#:@]*):[^/?#@]*@/i, '$1:***@');
 }
 
 /** The constraint worth reading first: a missing value, then a wrong type or format, then a range. */
@@ -42,7 +74,7 @@ function flatten(errors: ValidationError[]): string[] {
     const constraints = e.constraints ?? {};
     const key = PRIORITY.find((k) => k in constraints) ?? Object.keys(constraints)[0];
     const msg = (constraints[key] ?? 'is invalid').replace(new RegExp(`^${e.property} `), '');
-    const given = e.value instanceof Secret || e.value === undefined ? '' : ` (got '${String(e.value)}')`;
+    const given = e.value instanceof Secret || e.value === undefined ? '' : ` (got '${shown(e.value)}')`;
     return `${e.property}: ${key === 'isDefined' ? 'must be set' : msg}${given}`;
   });
 }
