@@ -18,7 +18,10 @@ export function loadConfig<T extends object>(
 ): T {
   const { env, problems: fileProblems } = withFiles(cls, opts.env ?? process.env);
   const cfg = plainToInstance(cls, env, { excludeExtraneousValues: true, exposeDefaultValues: true });
-  const problems = [...fileProblems, ...flatten(validateSync(cfg, { groups: opts.groups, forbidUnknownValues: false }))];
+  const problems = [
+    ...fileProblems,
+    ...flatten(validateSync(cfg, { groups: opts.groups, forbidUnknownValues: false })),
+  ];
   if (problems.length) throw new ConfigError(problems);
   return cfg;
 }
