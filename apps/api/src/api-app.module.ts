@@ -29,6 +29,7 @@ import { EventsController } from './events/events.controller';
 import { HttpMetricsMiddleware } from './http/http-metrics.middleware';
 import { MinVersionGuard } from './http/microversion';
 import { API_CONFIG, RequestContextMiddleware } from './http/request-context.middleware';
+import { TokenAuth } from './http/token-auth';
 import { SenlinErrorFilter } from './http/senlin-error.filter';
 import { SenlinValidationPipe } from './http/senlin-validators';
 import { NodeActionsService } from './nodes/node-actions.service';
@@ -89,6 +90,7 @@ export class ApiAppModule implements NestModule {
       ],
       providers: [
         { provide: API_CONFIG, useValue: o.config },
+        TokenAuth,
         { provide: API_BUS, useValue: o.bus },
         { provide: ROOT_LOGGER, useValue: o.logger },
         {

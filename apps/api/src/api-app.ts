@@ -6,6 +6,7 @@ import { nestLogger } from '@grove/core';
 import { ApiAppModule, type ApiModuleOptions } from './api-app.module';
 import { useJsonBodies } from './http/body-parser';
 import { answerParserErrors, useInputGuard } from './http/input-guard';
+import { useOpenApi } from './http/openapi';
 
 /** The Nest application of the api, configured but not listening yet. */
 export async function createApiApp(o: ApiModuleOptions): Promise<INestApplication> {
@@ -24,5 +25,6 @@ export async function createApiApp(o: ApiModuleOptions): Promise<INestApplicatio
   useJsonBodies(app, o.config.MAX_JSON_BODY_BYTES);
   useInputGuard(app);
   answerParserErrors(app);
+  useOpenApi(app);
   return app;
 }

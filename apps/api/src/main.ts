@@ -4,6 +4,7 @@ import { openDataSource } from '@grove/db';
 import { expiresMs } from '@grove/rpc';
 import { createBus } from '@grove/rpc';
 import { createApiApp } from './api-app';
+import { listenApi } from './http/listen';
 import { startAllInOne } from './all-in-one/all-in-one';
 
 /**
@@ -29,9 +30,8 @@ async function main(): Promise<void> {
     service: 'grove-api',
   });
   const app = await createApiApp({ config: cfg, dataSource: ds, bus, logger: log });
-  await app.listen(cfg.API_PORT, cfg.API_HOST);
+  const url = await listenApi(app, cfg, log);
   onShutdown(log, [() => app.close(), () => bus.close(), () => ds.destroy()]);
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   logReady(log, `Grove api is ready on ${url}`, { url });
 }
 

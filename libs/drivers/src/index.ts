@@ -17,3 +17,4 @@ export * from './openstack/neutron.driver';
 export * from './openstack/heat.driver';
 export * from './openstack/octavia.driver';
 export * from './docker/docker.driver';
+export * from './openstack/keystone-tokens';

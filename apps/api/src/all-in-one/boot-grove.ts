@@ -7,6 +7,7 @@ import { EngineModule } from '@grove/engine';
 import { HealthModule, type LocalNotifications } from '@grove/health';
 import { BusServer, createBus, expiresMs, type BusBackend } from '@grove/rpc';
 import { createApiApp } from '../api-app';
+import { listenApi } from '../http/listen';
 
 export interface GroveProcess {
   app: INestApplication;
@@ -68,8 +69,7 @@ export async function bootGrove(
     strategy: new BusServer(bus, 'engine', { workConcurrency: engine.ENGINE_CONCURRENCY, rpcConcurrency: 64 }),
   });
   await app.startAllMicroservices();
-  await app.listen(api.API_PORT, api.API_HOST);
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const url = await listenApi(app, api, log);
   return {
     app,
     url,

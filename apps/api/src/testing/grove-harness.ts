@@ -14,9 +14,10 @@ export interface Grove extends ApiClient {
 
 /**
  * The whole of Grove in the test process for one test file: a cloned database, a cloud simulator
- * on free ports, and api + engine + health-manager on the in-process bus, all real.
+ * on free ports, and api + engine + health-manager on the in-process bus, all real. `env` may be
+ * made from the simulator (its Keystone's address, say).
  */
-export function useGrove(env: Record<string, string> = {}): Grove {
+export function useGrove(env: Record<string, string> | ((sim: CloudSimulator) => Record<string, string>) = {}): Grove {
   const h = apiClient(() => h.url) as Grove;
   let dbName = '';
   beforeAll(async () => {
@@ -38,7 +39,7 @@ export function useGrove(env: Record<string, string> = {}): Grove {
         CLOUD_POLL_MIN_MS: '20',
         CLOUD_POLL_MAX_MS: '200',
         DATABASE_POOL_SIZE: '10',
-        ...env,
+        ...(typeof env === 'function' ? env(h.sim) : env),
       },
       log,
     );

@@ -1,8 +1,28 @@
 import { Expose, Transform } from 'class-transformer';
-import { ArrayNotEmpty, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import {
+  ArrayNotEmpty,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInstance,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { MAX_ACTION_TIMEOUT_S } from '../clock';
 import { CommonConfig } from './common-config';
-import { EmptyAsUnset, ToBoolean, ToNumber } from './load-config';
+import { Secret } from '../secret';
+import { EmptyAsUnset, ToBoolean, ToNumber, ToSecret } from './load-config';
+
+export const AUTH_MODES = ['noauth', 'keystone'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+/** The KEYSTONE_* settings are needed in keystone mode, and checked whenever they are given. */
+const forKeystone = (o: ApiConfig, v: unknown) => o.AUTH_MODE === 'keystone' || v !== undefined;
 
 export class ApiConfig extends CommonConfig {
   @Expose()
@@ -12,9 +32,69 @@ export class ApiConfig extends CommonConfig {
   @Max(65535)
   API_PORT = 8777;
 
+  /**
+   * The address the api listens on. Unset: 127.0.0.1 in noauth mode (anyone who reaches it may
+   * claim to be anyone), every address with Keystone in front (see listenHostOf).
+   */
+  @Expose()
+  @EmptyAsUnset()
+  @IsOptional()
+  @IsString()
+  API_HOST?: string;
+
+  /**
+   * Who a request is from: `keystone` validates its X-Auth-Token with Keystone; `noauth` (the
+   * all-in-one default) believes the X-Project-Id / X-User-Id / X-Roles headers.
+   */
+  @Expose()
+  @IsIn(AUTH_MODES)
+  AUTH_MODE: AuthMode = 'noauth';
+
+  /** Keystone v3 that validates tokens, e.g. https://keystone.example.com/v3, and Grove's service user there. */
+  @Expose()
+  @EmptyAsUnset()
+  @ValidateIf(forKeystone)
+  @IsDefined()
+  @Matches(/^https?:\/\//, { message: 'must be an http(s):// URL' })
+  KEYSTONE_AUTH_URL?: string;
+
+  @Expose()
+  @EmptyAsUnset()
+  @ValidateIf(forKeystone)
+  @IsDefined()
+  @IsString()
+  KEYSTONE_USERNAME?: string;
+
+  @Expose()
+  @ToSecret()
+  @ValidateIf(forKeystone)
+  @IsDefined()
+  @IsInstance(Secret)
+  KEYSTONE_PASSWORD?: Secret;
+
   @Expose()
   @IsString()
-  API_HOST = '0.0.0.0';
+  KEYSTONE_PROJECT_NAME = 'service';
+
+  @Expose()
+  @IsString()
+  KEYSTONE_USER_DOMAIN_NAME = 'Default';
+
+  @Expose()
+  @IsString()
+  KEYSTONE_PROJECT_DOMAIN_NAME = 'Default';
+
+  /**
+   * How long a validated token (or a refused one) is taken on trust before Keystone is asked
+   * again, in seconds; never past the token's expiry. keystonemiddleware's token_cache_time, 300.
+   * A revoked token is refused within this long.
+   */
+  @Expose()
+  @ToNumber()
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  KEYSTONE_TOKEN_CACHE_S = 300;
 
   /**
    * Public base URL of the api as clients reach it (used in Location headers and webhook URLs),
@@ -162,4 +242,15 @@ export class ApiConfig extends CommonConfig {
   @Min(60)
   @Max(30 * 86_400)
   WEBHOOK_IDEMPOTENCY_TTL_S = 86_400;
+}
+
+/** Where the api listens: API_HOST, else loopback in noauth mode and every address behind Keystone. */
+export function listenHostOf(cfg: ApiConfig): string {
+  return cfg.API_HOST ?? (cfg.AUTH_MODE === 'noauth' ? '127.0.0.1' : '0.0.0.0');
+}
+
+/** Whether the api listens beyond this machine while believing identity headers: worth a warning. */
+export function noauthExposed(cfg: ApiConfig): boolean {
+  const host = listenHostOf(cfg);
+  return cfg.AUTH_MODE === 'noauth' && !['127.0.0.1', '::1', 'localhost'].includes(host) && !host.startsWith('127.');
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../errors/config-error';
-import { ApiConfig } from './api-config';
+import { ApiConfig, listenHostOf, noauthExposed } from './api-config';
 import { EngineConfig } from './engine-config';
 import { loadConfig } from './load-config';
 
@@ -54,6 +54,34 @@ describe('loadConfig', () => {
   it('never shows the password of a URL it refused', () => {
     const out = problems(() => loadConfig(EngineConfig, { env: { DATABASE_URL: 'mysql://grove:hunter2@db/grove' } }));
     expect(out).toContain("DATABASE_URL: must be a postgres:// URL (got 'mysql://grove:***@db/grove')");
+  });
+
+  it('needs Keystone and Grove’s service user there in keystone mode, and names what is missing', () => {
+    expect(problems(() => loadConfig(ApiConfig, { env: { AUTH_MODE: 'keystone' } }))).toEqual([
+      'KEYSTONE_AUTH_URL: must be set',
+      'KEYSTONE_USERNAME: must be set',
+      'KEYSTONE_PASSWORD: must be set',
+    ]);
+    expect(problems(() => loadConfig(ApiConfig, { env: { AUTH_MODE: 'ldap' } }))[0]).toMatch(
+      /^AUTH_MODE: must be one of/,
+    );
+  });
+
+  it('listens on loopback in noauth mode unless told otherwise, and knows when that exposes it', () => {
+    const at = (env: Record<string, string>) => {
+      const c = loadConfig(ApiConfig, { env });
+      return [listenHostOf(c), noauthExposed(c)];
+    };
+    expect(at({})).toEqual(['127.0.0.1', false]);
+    expect(at({ API_HOST: '0.0.0.0' })).toEqual(['0.0.0.0', true]);
+    expect(
+      at({
+        AUTH_MODE: 'keystone',
+        KEYSTONE_AUTH_URL: 'http://k/v3',
+        KEYSTONE_USERNAME: 'grove',
+        KEYSTONE_PASSWORD: 'x',
+      }),
+    ).toEqual(['0.0.0.0', false]);
   });
 
   describe('settings from files (X_FILE)', () => {
