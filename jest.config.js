@@ -21,6 +21,14 @@ module.exports = {
       globalTeardown: '<rootDir>/test/global-teardown.ts',
     },
     {
+      // npm run test:clouds: against the real OpenStack services of test/clouds/*.sh.
+      ...base,
+      displayName: 'clouds',
+      testMatch: ['<rootDir>/test/clouds/**/*.e2e-test.ts'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      globalTeardown: '<rootDir>/test/global-teardown.ts',
+    },
+    {
       ...base,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/{e2e,compat,faults,health}/**/*.e2e-test.ts'],

@@ -7,3 +7,4 @@ export * from './cloud';
 export * from './fault-proxy';
 export * from './consistency';
 export * from './fault-scenarios';
+export * from './keystone-auth-contract';

@@ -1,0 +1,204 @@
+/**
+ * Grove running for one test file with the given settings (made from its simulator's Keystone
+ * address when it is the one under test): where its api and its simulator are.
+ */
+export type UseApi = (env: (simAuthUrl: string) => Record<string, string>) => {
+  readonly url: string;
+  readonly simUrl: string;
+};
+
+/** A Keystone to run the contract against, and who is in it. */
+export interface KeystoneUnderTest {
+  /** Keystone v3, e.g. http://127.0.0.1:5000/v3 (made from the simulator when it is the one). */
+  authUrl: string;
+  /** Grove's service user, with the admin role in its project. */
+  service: { user: string; password: string; project: string };
+  /** A member of one project, and someone of another project. */
+  member: Account;
+  other: Account;
+  /** Someone with the admin role. */
+  admin: Account;
+}
+
+export interface Account {
+  user: string;
+  password: string;
+  project: string;
+}
+
+const SPEC = {
+  type: 'os.nova.server',
+  version: '1.0',
+  properties: { flavor: 'm1.tiny', image: 'cirros-0.6.2-x86_64-disk' },
+};
+/** A real Keystone takes a few hundred milliseconds per token, and every request here asks it. */
+const TEST_MS = 30_000;
+const UNAUTHORIZED = {
+  error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' },
+};
+
+/**
+ * AUTH_MODE=keystone as a contract, run against the simulator's Keystone (int tests) and a real
+ * one (test/clouds): tokens are validated, the request's identity is the token's (identity
+ * headers count for nothing), and a missing, unknown, expired or revoked token gets
+ * keystonemiddleware's 401.
+ */
+export function describeKeystoneAuth(
+  name: string,
+  useApi: UseApi,
+  keystone: (simAuthUrl: string) => KeystoneUnderTest,
+  o: {
+    /** Makes the tokens issued from now on expire within a second, and returns the undo (the simulator can). */
+    shortTokens?: (simUrl: string) => Promise<() => Promise<void>>;
+  } = {},
+): void {
+  describe(`AUTH_MODE=keystone (${name})`, () => {
+    let k: KeystoneUnderTest;
+    const h = useApi((simAuthUrl) => {
+      k = keystone(simAuthUrl);
+      return {
+        AUTH_MODE: 'keystone',
+        KEYSTONE_AUTH_URL: k.authUrl,
+        KEYSTONE_USERNAME: k.service.user,
+        KEYSTONE_PASSWORD: k.service.password,
+        KEYSTONE_PROJECT_NAME: k.service.project,
+        // Every request asks Keystone, so a revocation shows at once.
+        KEYSTONE_TOKEN_CACHE_S: '0',
+      };
+    });
+
+    const tokenOf = async (a: Account) => {
+      const res = await fetch(`${k.authUrl}/auth/tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          auth: {
+            identity: {
+              methods: ['password'],
+              password: { user: { name: a.user, domain: { id: 'default' }, password: a.password } },
+            },
+            scope: { project: { name: a.project, domain: { id: 'default' } } },
+          },
+        }),
+      });
+      if (res.status !== 201) throw new Error(`Keystone answered ${res.status} for ${a.user}`);
+      const body = (await res.json()) as { token: { project: { id: string } } };
+      return { token: res.headers.get('x-subject-token')!, projectId: body.token.project.id };
+    };
+
+    const call = (method: string, path: string, headers: Record<string, string>, body?: unknown) =>
+      fetch(`${h.url}${path}`, {
+        method,
+        headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+
+    it(
+      'answers a request without a token, or with one Keystone does not know, with a 401',
+      async () => {
+        const asked: Record<string, string>[] = [
+          {},
+          { 'x-auth-token': 'not-a-token' },
+          { 'x-project-id': 'p', 'x-roles': 'admin' },
+        ];
+        for (const headers of asked) {
+          const res = await call('GET', '/v1/clusters', headers);
+          expect(res.status).toBe(401);
+          expect(await res.json()).toEqual(UNAUTHORIZED);
+          expect(res.headers.get('www-authenticate')).toBe(`Keystone uri="${k.authUrl.replace(/\/v3$/, '')}"`);
+        }
+      },
+      TEST_MS,
+    );
+
+    it(
+      'takes the identity from the token, whatever identity headers say',
+      async () => {
+        const demo = await tokenOf(k.member);
+        const made = await call(
+          'POST',
+          '/v1/profiles',
+          { 'x-auth-token': demo.token, 'x-project-id': 'someone-else', 'x-roles': 'admin' },
+          { profile: { name: 'mine', spec: SPEC } },
+        );
+        expect(made.status).toBe(201);
+        const { profile } = (await made.json()) as { profile: { id: string; project: string } };
+        expect(profile.project).toBe(demo.projectId);
+        // A member, whatever X-Roles says: admin-only reads are 403.
+        expect((await call('GET', '/v1/services', { 'x-auth-token': demo.token, 'x-roles': 'admin' })).status).toBe(
+          403,
+        );
+        expect((await call('GET', '/v1/profiles?global_project=true', { 'x-auth-token': demo.token })).status).toBe(
+          403,
+        );
+        // Another project's token does not see it; an admin's does, with global_project.
+        const other = await tokenOf(k.other);
+        expect((await call('GET', `/v1/profiles/${profile.id}`, { 'x-auth-token': other.token })).status).toBe(404);
+        const listed = await call('GET', '/v1/profiles', { 'x-auth-token': other.token });
+        expect(((await listed.json()) as { profiles: { id: string }[] }).profiles.map((p) => p.id)).not.toContain(
+          profile.id,
+        );
+        const admin = await tokenOf(k.admin);
+        const all = await call('GET', '/v1/profiles?global_project=true', { 'x-auth-token': admin.token });
+        expect(((await all.json()) as { profiles: { id: string }[] }).profiles.map((p) => p.id)).toContain(profile.id);
+        expect((await call('GET', '/v1/services', { 'x-auth-token': admin.token })).status).toBe(200);
+      },
+      TEST_MS,
+    );
+
+    it(
+      'refuses a token once it is revoked',
+      async () => {
+        const demo = await tokenOf(k.member);
+        expect((await call('GET', '/v1/clusters', { 'x-auth-token': demo.token })).status).toBe(200);
+        const admin = await tokenOf(k.admin);
+        const revoked = await fetch(`${k.authUrl}/auth/tokens`, {
+          method: 'DELETE',
+          headers: { 'x-auth-token': admin.token, 'x-subject-token': demo.token },
+        });
+        expect(revoked.status).toBe(204);
+        expect((await call('GET', '/v1/clusters', { 'x-auth-token': demo.token })).status).toBe(401);
+      },
+      TEST_MS,
+    );
+
+    // A Keystone whose token lifetime is its configuration's can only be waited out; one that can
+    // issue short tokens (the simulator) shows that an expired token is refused.
+    if (o.shortTokens)
+      it('refuses a token once it has expired', async () => {
+        const undo = await o.shortTokens!(h.simUrl);
+        const brief = await tokenOf(k.member).finally(undo);
+        expect((await call('GET', '/v1/clusters', { 'x-auth-token': brief.token })).status).toBe(200);
+        await new Promise((r) => setTimeout(r, 1_200));
+        expect((await call('GET', '/v1/clusters', { 'x-auth-token': brief.token })).status).toBe(401);
+      });
+
+    it(
+      'serves the version list and webhook triggers without a token',
+      async () => {
+        expect((await call('GET', '/', {})).status).toBe(300);
+        const demo = await tokenOf(k.member);
+        const auth = { 'x-auth-token': demo.token };
+        const profile = await call('POST', '/v1/profiles', auth, { profile: { name: 'hooked', spec: SPEC } });
+        const { id: profileId } = ((await profile.json()) as { profile: { id: string } }).profile;
+        const cluster = await call('POST', '/v1/clusters', auth, {
+          cluster: { name: 'hooked', profile_id: profileId, desired_capacity: 0 },
+        });
+        const { id: clusterId } = ((await cluster.json()) as { cluster: { id: string } }).cluster;
+        for (let status = ''; status !== 'ACTIVE'; await new Promise((r) => setTimeout(r, 50)))
+          status = (
+            (await (await call('GET', `/v1/clusters/${clusterId}`, auth)).json()) as { cluster: { status: string } }
+          ).cluster.status;
+        const receiver = await call('POST', '/v1/receivers', auth, {
+          receiver: { name: 'hook', type: 'webhook', cluster_id: clusterId, action: 'CLUSTER_SCALE_OUT' },
+        });
+        expect(receiver.status).toBe(201);
+        const { alarm_url } = ((await receiver.json()) as { receiver: { channel: { alarm_url: string } } }).receiver
+          .channel;
+        const triggered = await fetch(alarm_url, { method: 'POST' });
+        expect(triggered.status).toBe(202);
+      },
+      TEST_MS,
+    );
+  });
+}
