@@ -5,7 +5,9 @@
 import { spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
-const SERVICES = [{ name: 'Keystone', script: 'test/clouds/keystone.sh', tests: 'test/clouds/keystone-auth' }];
+const SERVICES = [
+  { name: 'Keystone', script: 'test/clouds/keystone.sh', tests: 'test/clouds/(keystone-auth|cli-keystone)' },
+];
 
 const rows = [];
 let failed = false;

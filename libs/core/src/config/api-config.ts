@@ -84,6 +84,11 @@ export class ApiConfig extends CommonConfig {
   @IsString()
   KEYSTONE_PROJECT_DOMAIN_NAME = 'Default';
 
+  /** The region `npm run register-endpoint` puts Grove's endpoints in. */
+  @Expose()
+  @IsString()
+  KEYSTONE_REGION_NAME = 'RegionOne';
+
   /**
    * How long a validated token (or a refused one) is taken on trust before Keystone is asked
    * again, in seconds; never past the token's expiry. keystonemiddleware's token_cache_time, 300.
