@@ -1,4 +1,5 @@
-import { Forbidden, HTTPBadRequest, isUuid, scopeOf, type Scope } from '@grove/core';
+import { HTTPBadRequest, isUuid, scopeOf, type Scope } from '@grove/core';
+import { enforce } from './access-rules';
 import type { ListQuery } from '@grove/db';
 import type { GroveRequest } from './grove-request';
 
@@ -97,7 +98,7 @@ export function parseList(
     filters[f.column] = given;
   }
   if (Object.keys(filters).length) q.filters = filters;
-  if (globalProject && !ctx.isAdmin) throw new Forbidden();
+  if (globalProject) enforce(ctx, 'global_project');
   return { query: q, scope: scopeOf(ctx, globalProject), raw };
 }
 

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   BadRequest,
-  Forbidden,
   HTTPBadRequest,
   MultipleChoices,
   newId,
@@ -23,6 +22,7 @@ import {
   type ListQuery,
   type ReceiverPatch,
 } from '@grove/db';
+import { enforce } from '../http/access-rules';
 import type { GroveRequest } from '../http/grove-request';
 import { atLeast, GROVE_EXTENSIONS, type ApiVersion } from '../http/microversion';
 import { API_CONFIG } from '../http/request-context.middleware';
@@ -107,7 +107,7 @@ export class ReceiversService {
     }
     refuseCreate(body.action);
     const cluster = await this.referencedCluster(ctx, body.cluster_id);
-    if (!ctx.isAdmin && ctx.userId !== cluster.userId) throw new Forbidden();
+    enforce(ctx, 'receivers:create', cluster.userId);
     if (body.secret !== undefined && body.secret.length < MIN_SECRET_LENGTH) {
       throw new BadRequest(`The secret of a signed webhook must be at least ${MIN_SECRET_LENGTH} characters long`);
     }
@@ -191,7 +191,7 @@ export class ReceiversService {
    */
   async notify(ctx: RequestContext, identity: string): Promise<void> {
     const r = await this.receivers.get(scopeOf(ctx), identity);
-    if (!ctx.isAdmin && ctx.userId !== r.userId) throw new Forbidden();
+    enforce(ctx, 'receivers:notify', r.userId);
     if (r.type !== 'message') throw new BadRequest('Notifying non-message receiver is not allowed');
     await this.queues.follow(r);
   }

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Req } from '@nestjs/common';
-import { Forbidden, type ApiConfig } from '@grove/core';
+import { type ApiConfig } from '@grove/core';
+import { enforce } from '../http/access-rules';
 import { ServiceRepository } from '@grove/db';
 import type { GroveRequest } from '../http/grove-request';
 import { API_CONFIG } from '../http/request-context.middleware';
@@ -15,7 +16,7 @@ export class ServicesController {
 
   @Get()
   async list(@Req() req: GroveRequest) {
-    if (!req.ctx.isAdmin) throw new Forbidden();
+    enforce(req.ctx, 'services:index');
     return { services: (await this.services.list()).map((s) => toServiceView(s, this.cfg.SERVICE_DOWN_TIME_S)) };
   }
 }
