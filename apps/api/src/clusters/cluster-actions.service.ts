@@ -535,7 +535,15 @@ export class ClusterActionsService {
         : validateBody(PolicyUpdateData, data, o);
     const cluster = await this.target(ctx, identity, o);
     const policy = await this.findPolicy(ctx, req.policy_id);
-    if (!(await this.bindings.get(cluster.id, policy.id))) {
+    const attached = await this.bindings.get(cluster.id, policy.id);
+    if (action === 'CLUSTER_DETACH_POLICY') {
+      // Beyond Senlin: a detach asked again while the first is on its way, or after it is done,
+      // answers with that action. Heat's OS::Senlin::Policy sends policy_detach on every poll of
+      // a stack delete and reads `action` from each answer; Senlin's 400 leaves it DELETE_FAILED.
+      const earlier = await this.actions.lastDetach(cluster.id, policy.id);
+      if (earlier && (!attached || earlier.status !== 'SUCCEEDED')) return earlier.id;
+    }
+    if (!attached) {
       throw new BadRequest(`The policy '${req.policy_id}' is not attached to the specified cluster '${identity}'`);
     }
     if (action === 'CLUSTER_DETACH_POLICY') {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { useGrove } from '../../src/testing/grove-harness';
+import { actionOf, useGrove } from '../../src/testing/grove-harness';
 import { clusterWorld } from './cluster-world';
 
 const h = useGrove();
@@ -96,6 +96,27 @@ describe('policies on a cluster', () => {
     expect((await h.http('DELETE', `/v1/policies/${del}`, { project })).status).toBe(204);
     const unattached = await act(project, clusterId, { policy_detach: { policy_id: del2 } });
     expect(unattached.status).toBe(400);
+  });
+
+  it('a detach asked again while on its way or once done answers with that action (what Heat’s stack delete needs)', async () => {
+    const { project, clusterId } = await world({ desired: 1 });
+    const del = await policy(project, 'again', spec('senlin.policy.deletion', '1.1', { criteria: 'OLDEST_FIRST' }));
+    await succeeded(project, await attach(project, clusterId, del));
+    const first = await act(project, clusterId, { policy_detach: { policy_id: del } });
+    expect(first.status).toBe(202);
+    const id = actionOf(first);
+    const whileOnItsWay = await act(project, clusterId, { policy_detach: { policy_id: del } });
+    expect([whileOnItsWay.status, actionOf(whileOnItsWay), whileOnItsWay.body]).toEqual([202, id, { action: id }]);
+    await succeeded(project, first);
+    const onceDone = await act(project, clusterId, { policy_detach: { policy_id: del } });
+    expect([onceDone.status, actionOf(onceDone)]).toEqual([202, id]);
+    // Attached again, a detach is a new action; a policy never attached is still Senlin's 400.
+    await succeeded(project, await attach(project, clusterId, del));
+    const next = await act(project, clusterId, { policy_detach: { policy_id: del } });
+    expect(actionOf(next)).not.toBe(id);
+    await succeeded(project, next);
+    const never = await policy(project, 'never', spec('senlin.policy.deletion', '1.1', { criteria: 'OLDEST_FIRST' }));
+    expect((await act(project, clusterId, { policy_detach: { policy_id: never } })).status).toBe(400);
   });
 
   it('a scaling policy decides the count, its cooldown refuses the next request with a 409, and the decision shows in action data', async () => {

@@ -104,6 +104,20 @@ export class ActionRepository {
     return toEntities(this.ds, ActionEntity, rows);
   }
 
+  /**
+   * The latest detach of the policy from the cluster that has not failed or been cancelled (on
+   * its way, or done), or null.
+   */
+  async lastDetach(clusterId: string, policyId: string): Promise<ActionEntity | null> {
+    const { rows } = await sql(
+      this.ds,
+      `SELECT * FROM action WHERE target = $1 AND action = 'CLUSTER_DETACH_POLICY' AND inputs->>'policy_id' = $2
+         AND status NOT IN ('FAILED', 'CANCELLED') ORDER BY created_at DESC LIMIT 1`,
+      [clusterId, policyId],
+    );
+    return toEntities(this.ds, ActionEntity, rows)[0] ?? null;
+  }
+
   /** The nodes of the cluster that a NODE_RECOVER not yet ended is for (the repairs under way, whoever asked). */
   async recoveringNodes(clusterId: string): Promise<string[]> {
     const { rows } = await sql<{ target: string }>(
