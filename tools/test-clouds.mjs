@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 const root = new URL('..', import.meta.url).pathname;
 const SERVICES = [
   { name: 'Keystone', script: 'test/clouds/keystone.sh', tests: 'test/clouds/(keystone-auth|cli-keystone)' },
+  { name: 'Docker (podman)', script: 'test/clouds/podman.sh', tests: 'test/clouds/docker-driver' },
 ];
 
 const rows = [];

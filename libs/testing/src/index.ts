@@ -8,3 +8,4 @@ export * from './fault-proxy';
 export * from './consistency';
 export * from './fault-scenarios';
 export * from './keystone-auth-contract';
+export * from './container-driver-contract';
