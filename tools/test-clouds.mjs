@@ -6,7 +6,11 @@ import { spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
 const SERVICES = [
-  { name: 'Keystone', script: 'test/clouds/keystone.sh', tests: 'test/clouds/(keystone-auth|cli-keystone)' },
+  {
+    name: 'Keystone',
+    script: 'test/clouds/keystone.sh',
+    tests: 'test/clouds/(keystone-auth|keystone-driver|cli-keystone)',
+  },
   { name: 'Docker (podman)', script: 'test/clouds/podman.sh', tests: 'test/clouds/docker-driver' },
 ];
 

@@ -9,3 +9,4 @@ export * from './consistency';
 export * from './fault-scenarios';
 export * from './keystone-auth-contract';
 export * from './container-driver-contract';
+export * from './identity-driver-contract';

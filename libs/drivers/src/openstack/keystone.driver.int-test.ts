@@ -1,4 +1,5 @@
-import { simulatorConnector, useCloudSimulator } from '@grove/testing';
+import { Secret } from '@grove/core';
+import { describeIdentityDriver, simulatorConnector, useCloudSimulator } from '@grove/testing';
 import type { CloudConnector } from '../cloud';
 
 describe('KeystoneDriver against the simulated Keystone', () => {
@@ -26,3 +27,17 @@ describe('KeystoneDriver against the simulated Keystone', () => {
     expect(await identity.token()).toBe(tokens[0]);
   });
 });
+
+const simulated = useCloudSimulator();
+describeIdentityDriver('the simulator', () => ({
+  credentials: {
+    authUrl: simulated.authUrl,
+    username: 'admin',
+    password: new Secret('secret'),
+    projectName: 'admin',
+    userDomainName: 'Default',
+    projectDomainName: 'Default',
+    interface: 'public',
+  },
+  region: 'RegionOne',
+}));
