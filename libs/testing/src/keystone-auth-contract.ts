@@ -174,6 +174,90 @@ export function describeKeystoneAuth(
       });
 
     it(
+      'keeps every kind of object of one project out of another’s reach, and global_project for admins',
+      async () => {
+        const a = { 'x-auth-token': (await tokenOf(k.member)).token };
+        const b = { 'x-auth-token': (await tokenOf(k.other)).token };
+        const json = async <T>(res: Promise<Response>) => (await (await res).json()) as T;
+        const profile = (
+          await json<{ profile: { id: string } }>(
+            call('POST', '/v1/profiles', a, { profile: { name: 'iso', spec: SPEC } }),
+          )
+        ).profile.id;
+        const made = await call('POST', '/v1/clusters', a, {
+          cluster: { name: 'iso', profile_id: profile, desired_capacity: 1 },
+        });
+        const cluster = ((await made.json()) as { cluster: { id: string } }).cluster.id;
+        const createAction = (made.headers.get('location') ?? '').split('/').pop()!;
+        for (let status = ''; status !== 'ACTIVE'; await new Promise((r) => setTimeout(r, 50)))
+          status = (await json<{ cluster: { status: string } }>(call('GET', `/v1/clusters/${cluster}`, a))).cluster
+            .status;
+        const node = (await json<{ nodes: { id: string }[] }>(call('GET', `/v1/nodes?cluster_id=${cluster}`, a)))
+          .nodes[0].id;
+        const policy = (
+          await json<{ policy: { id: string } }>(
+            call('POST', '/v1/policies', a, {
+              policy: {
+                name: 'iso',
+                spec: { type: 'senlin.policy.deletion', version: '1.1', properties: { criteria: 'OLDEST_FIRST' } },
+              },
+            }),
+          )
+        ).policy.id;
+        const receiver = await json<{ receiver: { id: string; channel: { alarm_url: string } } }>(
+          call('POST', '/v1/receivers', a, {
+            receiver: { name: 'iso', type: 'webhook', cluster_id: cluster, action: 'CLUSTER_SCALE_OUT' },
+          }),
+        );
+        const event = (await json<{ events: { id: string }[] }>(call('GET', `/v1/events?oid=${cluster}`, a))).events[0]
+          .id;
+        const objects: [string, string][] = [
+          ['profiles', profile],
+          ['clusters', cluster],
+          ['nodes', node],
+          ['policies', policy],
+          ['receivers', receiver.receiver.id],
+          ['actions', createAction],
+          ['events', event],
+        ];
+        const asked: [string, string, unknown?][] = [];
+        for (const [kind, id] of objects) {
+          asked.push(['GET', `/v1/${kind}/${id}`]);
+          if (!['actions', 'events'].includes(kind)) {
+            asked.push([
+              'PATCH',
+              `/v1/${kind}/${id}`,
+              { [kind.replace(/ies$/, 'y').replace(/s$/, '')]: { name: 'taken' } },
+            ]);
+            asked.push(['DELETE', `/v1/${kind}/${id}`]);
+          }
+        }
+        asked.push(['POST', `/v1/clusters/${cluster}/actions`, { scale_out: { count: 1 } }]);
+        asked.push(['POST', `/v1/clusters/${cluster}/actions`, { policy_attach: { policy_id: policy } }]);
+        asked.push(['GET', `/v1/clusters/${cluster}/policies`]);
+        asked.push(['POST', `/v1/nodes/${node}/actions`, { check: {} }]);
+        asked.push(['POST', `/v1/receivers/${receiver.receiver.id}/notify`]);
+        const answers = await Promise.all(
+          asked.map(async ([method, path, body]) => [`${method} ${path}`, (await call(method, path, b, body)).status]),
+        );
+        expect(answers.filter(([, status]) => status !== 404)).toEqual([]);
+        for (const [kind, id] of objects) {
+          const listed = await json<Record<string, { id: string }[]>>(call('GET', `/v1/${kind}`, b));
+          expect({ kind, seen: listed[kind].some((x) => x.id === id) }).toEqual({ kind, seen: false });
+          expect({ kind, status: (await call('GET', `/v1/${kind}?global_project=true`, b)).status }).toEqual({
+            kind,
+            status: 403,
+          });
+        }
+        // Still A's, untouched; and a trigger for a receiver A deleted is a 404.
+        expect((await call('GET', `/v1/clusters/${cluster}`, a)).status).toBe(200);
+        expect((await call('DELETE', `/v1/receivers/${receiver.receiver.id}`, a)).status).toBe(204);
+        expect((await fetch(receiver.receiver.channel.alarm_url, { method: 'POST' })).status).toBe(404);
+      },
+      TEST_MS * 2,
+    );
+
+    it(
       'serves the version list and webhook triggers without a token',
       async () => {
         expect((await call('GET', '/', {})).status).toBe(300);

@@ -1,7 +1,7 @@
 import { describeKeystoneAuth } from '@grove/testing';
 import { useGrove } from '../testing/grove-harness';
 
-/** The seed's accounts: admin (admin in admin and demo) and demo (member of demo). */
+/** The seed's accounts: admin (admin in admin and demo), demo and alt_demo (members of their projects). */
 const admin = { user: 'admin', password: 'secret', project: 'admin' };
 
 const knob = (simUrl: string, token_ttl_s: number) =>
@@ -28,8 +28,7 @@ describeKeystoneAuth(
     authUrl,
     service: admin,
     member: { user: 'demo', password: 'secret', project: 'demo' },
-    // The seed has one member only: the admin's token for its own project stands for another tenant.
-    other: admin,
+    other: { user: 'alt_demo', password: 'secret', project: 'alt_demo' },
     admin,
   }),
   {

@@ -129,7 +129,7 @@ describe('Keystone v3', () => {
     const regions = await f.call('GET', '/identity/v3/regions');
     expect(regions.body.regions.map((r: { id: string }) => r.id)).toEqual(['RegionOne', 'RegionTwo']);
     const projects = await f.call('GET', '/identity/v3/projects');
-    expect(projects.body.projects.map((p: { name: string }) => p.name).sort()).toEqual(['admin', 'demo']);
+    expect(projects.body.projects.map((p: { name: string }) => p.name).sort()).toEqual(['admin', 'alt_demo', 'demo']);
     const demo = await f.login({ user: 'demo', project: 'demo' });
     expect((await f.call('GET', '/identity/v3/projects', { token: demo.token })).status).toBe(403);
   });

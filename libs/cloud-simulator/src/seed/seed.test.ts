@@ -29,6 +29,7 @@ describe('the seed', () => {
     expect(seed.projects.map((p) => p.id)).toEqual([
       'a6212762d41c495e92f583f3e11b843a',
       '16103baacbde4543bc750feec116bf61',
+      '5f2a7c0e9b8d4e1fa3c6d7b8e9f01234',
     ]);
   });
 
