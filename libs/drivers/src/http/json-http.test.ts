@@ -1,4 +1,4 @@
-import { retryAfterMs } from './json-http';
+import { errorMessage, QUOTE_MAX, retryAfterMs } from './json-http';
 
 describe('retryAfterMs', () => {
   const now = Date.parse('2026-12-02T12:00:00Z');
@@ -14,5 +14,24 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs(undefined, now)).toBeUndefined();
     expect(retryAfterMs('soon', now)).toBeUndefined();
     expect(retryAfterMs('Wed, 02 Dec 2026 11:00:00 GMT', now)).toBe(0);
+  });
+});
+
+describe('errorMessage', () => {
+  it('reads each dialect’s message', () => {
+    expect(errorMessage({ badRequest: { message: 'Invalid flavorRef', code: 400 } })).toBe('Invalid flavorRef');
+    expect(errorMessage({ message: 'No such container: x' })).toBe('No such container: x');
+    expect(errorMessage({ faultstring: 'Pool not found' })).toBe('Pool not found');
+    expect(errorMessage(null, '')).toBe('no message');
+  });
+
+  it('quotes a cloud’s words cleaned and cut: no markup, control characters or forged lines', () => {
+    const page =
+      '<html><head><style>b{}</style><script>alert(1)</script></head><body><h1>502 Bad Gateway</h1></body></html>';
+    expect(errorMessage(null, page)).toBe('502 Bad Gateway');
+    expect(errorMessage({ message: 'bad\r\nlevel=INFO forged\u001b[31m red' })).toBe('bad level=INFO forged [31m red');
+    const long = errorMessage({ message: 'x'.repeat(100_000) });
+    expect(long).toHaveLength(QUOTE_MAX);
+    expect(long.endsWith('…')).toBe(true);
   });
 });

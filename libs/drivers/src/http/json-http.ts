@@ -216,22 +216,43 @@ const pathOf = (url: string): string => {
   }
 };
 
+/** The longest stretch of a cloud's error message quoted in Grove's errors (and so in status_reason). */
+export const QUOTE_MAX = 300;
+
+/**
+ * A cloud's words as Grove may quote them: markup and control characters out (an HTML error page,
+ * a terminal escape, a forged line break in a log), spaces collapsed, at most QUOTE_MAX characters.
+ */
+export function cleanQuote(text: string): string {
+  const plain = text
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return plain.length > QUOTE_MAX ? `${plain.slice(0, QUOTE_MAX - 1)}…` : plain;
+}
+
 /**
  * The message in an error body, whichever OpenStack or Docker dialect it is in:
  * `{"badRequest": {"message"}}` (Nova), `{"error": {"message"}}` (Keystone, Heat),
- * `{"NeutronError": {"message"}}`, `{"message": …}` (Docker, Glance), `{"faultstring": …}` (Octavia).
+ * `{"NeutronError": {"message"}}`, `{"message": …}` (Docker, Glance), `{"faultstring": …}` (Octavia);
+ * cleaned and cut (cleanQuote).
  */
 export function errorMessage(body: unknown, fallback = ''): string {
-  if (body && typeof body === 'object') {
-    const b = body as Record<string, unknown>;
-    if (typeof b.message === 'string') return b.message;
-    if (typeof b.faultstring === 'string') return b.faultstring;
-    for (const v of Object.values(b)) {
-      if (v && typeof v === 'object' && typeof (v as Record<string, unknown>).message === 'string') {
-        return (v as { message: string }).message;
-      }
+  return cleanQuote(rawMessage(body) ?? fallback) || 'no message';
+}
+
+function rawMessage(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const b = body as Record<string, unknown>;
+  if (typeof b.message === 'string') return b.message;
+  if (typeof b.faultstring === 'string') return b.faultstring;
+  for (const v of Object.values(b)) {
+    if (v && typeof v === 'object' && typeof (v as Record<string, unknown>).message === 'string') {
+      return (v as { message: string }).message;
     }
-    if (typeof b.explanation === 'string') return b.explanation;
   }
-  return fallback.slice(0, 300) || 'no message';
+  if (typeof b.explanation === 'string') return b.explanation;
+  return undefined;
 }

@@ -1,4 +1,5 @@
 import { CloudResourceFailed } from '@grove/core';
+import { cleanQuote } from '../http/json-http';
 import { pollUntil, type WaitOptions } from '../http/wait';
 import type {
   OrchestrationDriver,
@@ -25,7 +26,7 @@ function toStack(s: RawStack): Stack {
     id: s.id,
     name: s.stack_name,
     status: s.stack_status,
-    statusReason: s.stack_status_reason ?? '',
+    statusReason: cleanQuote(s.stack_status_reason ?? ''),
     outputs: Object.fromEntries((s.outputs ?? []).map((o) => [o.output_key, o.output_value])),
     tags,
     parameters: s.parameters ?? {},

@@ -1,4 +1,5 @@
 import { CloudResourceFailed } from '@grove/core';
+import { cleanQuote } from '../http/json-http';
 import { LookupCache } from '../http/lookup-cache';
 import { pollUntil, type WaitOptions } from '../http/wait';
 import type {
@@ -365,7 +366,7 @@ function toServer(s: RawServer): Server {
       (s['OS-EXT-SRV-ATTR:host'] as string | undefined) ??
       null,
     keyName: s.key_name ?? null,
-    fault: s.fault?.message ?? null,
+    fault: s.fault?.message === undefined ? null : cleanQuote(s.fault.message),
     raw: s,
   };
 }

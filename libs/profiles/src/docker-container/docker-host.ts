@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { ContainerDriver, Server } from '@grove/drivers';
 import { ProfileError, type HostNode, type ProfileContext, type ProfileNode } from '../profile-type';
 import type { DockerContainerProps } from './docker-container.properties';
@@ -29,8 +30,26 @@ export function privateFixedIp(server: Pick<Server, 'addresses'>): string | null
   return found?.addr ?? null;
 }
 
-/** The Docker Engine API of a host address. */
-export const dockerEndpoint = (ip: string, port: number): string => `http://${ip}:${port}`;
+/**
+ * The Docker Engine API of a host address. The address comes from the cloud or, for a stack host,
+ * from the tenant's own template (its `fixed_ip` output), so it must be an IP literal a host can
+ * have: no name to resolve, no link-local metadata address (169.254.0.0/16, fe80::/10), no
+ * unspecified or multicast address; and the port a TCP port.
+ */
+export function dockerEndpoint(ip: string, port: number): string {
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new ProfileError(`The Docker port ${String(port)} is not a TCP port (1 to 65535).`);
+  const version = isIP(ip);
+  const shown = JSON.stringify(ip.slice(0, 60));
+  if (!version) throw new ProfileError(`The host address ${shown} is not an IP address.`);
+  const first = version === 4 ? Number(ip.split('.')[0]) : NaN;
+  const unusable =
+    version === 4
+      ? ip.startsWith('169.254.') || first === 0 || first >= 224
+      : /^fe[89ab]/i.test(ip) || /^ff/i.test(ip) || /^::0*$/.test(ip) || /^::ffff:169\.254\./i.test(ip);
+  if (unusable) throw new ProfileError(`The host address ${shown} is not one a Docker host can have.`);
+  return version === 6 ? `http://[${ip}]:${port}` : `http://${ip}:${port}`;
+}
 
 /** The host the spec names: the node itself, or the chosen ACTIVE member of the cluster. */
 export async function resolveHost(
