@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   const cfg = loadConfigOrExit(ApiConfig, { groups: ['split'] });
   const log = createRootLogger('grove-api', { level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
   const ds = await openDataSource({
+    secretKey: cfg.GROVE_SECRET_KEY,
     url: cfg.DATABASE_URL!,
     poolSize: cfg.DATABASE_POOL_SIZE,
     sessionTimeouts: sessionTimeoutsOf(cfg),

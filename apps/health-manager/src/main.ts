@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const cfg = loadConfigOrExit(HealthConfig, { groups: ['split'] });
   const log = createRootLogger('grove-health-manager', { level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
   const ds = await openDataSource({
+    secretKey: cfg.GROVE_SECRET_KEY,
     url: cfg.DATABASE_URL!,
     poolSize: cfg.DATABASE_POOL_SIZE,
     sessionTimeouts: sessionTimeoutsOf(cfg),

@@ -18,3 +18,4 @@ export * from './ops/fleet-gauges';
 export * from './ops/free-port';
 export * from './senlin-bool/senlin-bool';
 export * from './in-parallel';
+export * from './sealing';

@@ -47,7 +47,23 @@ describe('redactSecrets, field by field', () => {
     ['a password in any case', { params: { MySQL_PASSWORD_2: 'p' } }, { params: { MySQL_PASSWORD_2: '***' } }],
     ['a secret', { auth: { client_secret: 's' } }, { auth: { client_secret: '***' } }],
     ['a key outside parameters, kept', { key_name: 'mykey' }, { key_name: 'mykey' }],
-    ['a token outside parameters, kept', { lifecycle_action_token: 't' }, { lifecycle_action_token: 't' }],
+    [
+      'a lifecycle hook token, kept (its receiver needs it)',
+      { lifecycle_action_token: 't' },
+      { lifecycle_action_token: 't' },
+    ],
+    ['user_data', { properties: { user_data: '#!/bin/sh' } }, { properties: { user_data: '***' } }],
+    [
+      'an auth token',
+      { headers: { auth_token: 't', X_Auth_Token: 't' } },
+      { headers: { auth_token: '***', X_Auth_Token: '***' } },
+    ],
+    ['an access or bearer token', { accessToken: 't', bearer_token: 't' }, { accessToken: '***', bearer_token: '***' }],
+    [
+      'a private key',
+      { private_key: 'k', ssh: { privateKey: 'k' } },
+      { private_key: '***', ssh: { privateKey: '***' } },
+    ],
     [
       'Heat parameters named like secrets',
       { parameters: { KeyName: 'k', api_token: 't', DBPassword: 'p', flavor: 'm1.tiny' } },

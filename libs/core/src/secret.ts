@@ -35,11 +35,12 @@ export class Secret {
  *
  * | where                                                        | what                                                                       |
  * | ------------------------------------------------------------ | -------------------------------------------------------------------------- |
- * | any key, at any depth (specs, action inputs, details, attrs) | `admin_pass`, `adminPass`, `passwd`, any name containing `password` or `secret` (`DBPassword`, `client_secret`) |
+ * | any key, at any depth (specs, action inputs, details, attrs) | `admin_pass`, `adminPass`, `passwd`, `user_data`, any name containing `password`, `secret`, `private_key` or an auth, access, refresh, api or bearer `token` (`DBPassword`, `client_secret`, `auth_token`, `privateKey`); a lifecycle hook's `lifecycle_action_token` stays, its receiver needs it |
  * | a `parameters` map (Heat stack specs, their `environment`, a stack's details) | a name containing `password`, `secret`, `token` or `key` (`KeyName`, `api_token`), as Heat's own masking goes, and any parameter a template in the same value declares `hidden: true` |
  * | a template's parameter declarations                          | the `default` of a hidden or secret-named parameter                        |
  */
-const SECRET_KEY = /^(admin_?pass|passwd)$|password|secret/i;
+const SECRET_KEY =
+  /^(admin_?pass|passwd|user_data)$|password|secret|(auth|access|refresh|api|bearer)_?token|private_?key/i;
 const SECRET_PARAMETER = /password|secret|token|key/i;
 
 const isMap = (v: unknown): v is Record<string, unknown> =>
@@ -71,21 +72,29 @@ function hiddenParameters(value: unknown, found = new Set<string>()): Set<string
  * is a value whose templates also count (a stack's details, read with its profile's spec).
  */
 export function redactSecrets<T>(value: T, hiddenIn?: unknown): T {
-  const hidden = hiddenParameters(value);
-  if (hiddenIn !== undefined) hiddenParameters(hiddenIn, hidden);
-  return redact(value, hidden) as T;
+  return mapSecrets(value, () => MASK, hiddenIn);
 }
 
-function redact(value: unknown, hidden: Set<string>, inParameters = false): unknown {
-  if (Array.isArray(value)) return value.map((v) => redact(v, hidden));
+/**
+ * A copy of a JSON value with each of its secrets (the table above) replaced by what `f` makes of
+ * it: redactSecrets masks them, sealSecrets (sealing.ts) encrypts them for the database.
+ */
+export function mapSecrets<T>(value: T, f: (secret: unknown) => unknown, hiddenIn?: unknown): T {
+  const hidden = hiddenParameters(value);
+  if (hiddenIn !== undefined) hiddenParameters(hiddenIn, hidden);
+  return walk(value, hidden, f) as T;
+}
+
+function walk(value: unknown, hidden: Set<string>, f: (secret: unknown) => unknown, inParameters = false): unknown {
+  if (Array.isArray(value)) return value.map((v) => walk(v, hidden, f));
   if (!isMap(value)) return value;
   const declarations = inParameters && isDeclarations(value);
   return Object.fromEntries(
     Object.entries(value).map(([k, v]) => {
       const secret = SECRET_KEY.test(k) || (inParameters && (SECRET_PARAMETER.test(k) || hidden.has(k)));
-      if (secret && declarations && isMap(v)) return [k, 'default' in v ? { ...v, default: MASK } : v];
-      if (secret && v !== null && v !== undefined) return [k, MASK];
-      return [k, redact(v, hidden, k === 'parameters' && isMap(v))];
+      if (secret && declarations && isMap(v)) return [k, 'default' in v ? { ...v, default: f(v.default) } : v];
+      if (secret && v !== null && v !== undefined) return [k, f(v)];
+      return [k, walk(v, hidden, f, k === 'parameters' && isMap(v))];
     }),
   );
 }

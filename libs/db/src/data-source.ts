@@ -1,3 +1,4 @@
+import { useSealingKey, type Secret } from '@grove/core';
 import { DataSource, type MigrationInterface } from 'typeorm';
 import { SnakeNamingStrategy } from 'typeorm-naming-strategies';
 import { ALL_MIGRATIONS } from '@grove/migrations';
@@ -36,6 +37,8 @@ export interface DataSourceOptions {
   applicationName?: string;
   migrations?: (new () => MigrationInterface)[];
   sessionTimeouts?: Partial<SessionTimeouts>;
+  /** GROVE_SECRET_KEY: seals and opens the secrets of sealed columns (sealed-columns.ts) in this process. */
+  secretKey?: Secret;
 }
 
 /**
@@ -92,6 +95,7 @@ export async function migrate(ds: DataSource): Promise<string[]> {
  * still be starting next to us); after that the error says where it tried to connect.
  */
 export async function openDataSource(o: DataSourceOptions & { waitS?: number }): Promise<DataSource> {
+  if (o.secretKey) useSealingKey(o.secretKey.reveal());
   const deadline = Date.now() + (o.waitS ?? 30) * 1000;
   for (;;) {
     try {

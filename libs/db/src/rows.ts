@@ -2,6 +2,8 @@ import { isUuid } from '@grove/core';
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { ApplyValueTransformers } from 'typeorm/util/ApplyValueTransformers';
 
 /** Turns rows of a raw query (snake_case columns) into entities, using the entity's column metadata. */
 export function toEntities<T extends ObjectLiteral>(
@@ -13,7 +15,10 @@ export function toEntities<T extends ObjectLiteral>(
   return rows.map((row) => {
     const e = meta.create() as Record<string, unknown>;
     for (const col of meta.columns) {
-      if (col.databaseName in row) e[col.propertyName] = row[col.databaseName];
+      if (!(col.databaseName in row)) continue;
+      // As TypeORM's own reads do: a column's transformer (sealed secrets) applies to raw rows too.
+      const raw = row[col.databaseName];
+      e[col.propertyName] = col.transformer ? ApplyValueTransformers.transformFrom(col.transformer, raw) : raw;
     }
     return e as T;
   });
@@ -74,10 +79,14 @@ export interface Queryable {
   query(text: string, params?: unknown[]): Promise<unknown>;
 }
 
-/** A value as Postgres takes it: jsonb columns as JSON text, everything else as pg converts it. */
-function columnValue(type: unknown, value: unknown): unknown {
-  if (value === undefined) return null;
-  return type === 'jsonb' && value !== null ? JSON.stringify(value) : value;
+/**
+ * A value as Postgres takes it: through the column's transformer (sealed secrets) as TypeORM's own
+ * writes do, then jsonb columns as JSON text, everything else as pg converts it.
+ */
+function columnValue(c: ColumnMetadata, given: unknown): unknown {
+  if (given === undefined) return null;
+  const value = c.transformer ? ApplyValueTransformers.transformTo(c.transformer, given) : given;
+  return c.type === 'jsonb' && value !== null ? JSON.stringify(value) : value;
 }
 
 /**
@@ -101,7 +110,7 @@ export function insertStatement<T extends ObjectLiteral>(
     const slots = meta.columns.map((c) => {
       const v = (row as Record<string, unknown>)[c.propertyName];
       if (v === undefined) return 'DEFAULT';
-      params.push(columnValue(c.type, v));
+      params.push(columnValue(c, v));
       const slot = `$${params.length}`;
       return o.onlyIf && c.isPrimary ? `(SELECT ${slot}::${ds.driver.normalizeType(c)} WHERE ${o.onlyIf})` : slot;
     });
@@ -140,7 +149,7 @@ export async function updateRow<T extends ObjectLiteral>(
   const sets: string[] = [];
   for (const c of meta.columns) {
     if (!(c.propertyName in patch)) continue;
-    params.push(columnValue(c.type, (patch as Record<string, unknown>)[c.propertyName]));
+    params.push(columnValue(c, (patch as Record<string, unknown>)[c.propertyName]));
     sets.push(`"${c.databaseName}" = $${params.length}`);
   }
   if (!sets.length) return 0;

@@ -10,3 +10,4 @@ export * from './fault-scenarios';
 export * from './keystone-auth-contract';
 export * from './container-driver-contract';
 export * from './identity-driver-contract';
+export * from './sealing-key';

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort } from '@grove/core';
 import { deleteTestQueues, TEST_AMQP_URL, testQueuePrefix } from './broker';
+import { TEST_SEALING_KEY } from './sealing-key';
 import { createEmptyDatabase, dropTestDatabase } from './database';
 import { FaultProxy } from './fault-proxy';
 
@@ -107,6 +108,7 @@ export async function startGroveProcesses(
     CLOUD_PASSWORD: 'secret',
     CLOUD_POLL_MIN_MS: '20',
     CLOUD_POLL_MAX_MS: '500',
+    GROVE_SECRET_KEY: TEST_SEALING_KEY,
     ...o.env,
   };
 

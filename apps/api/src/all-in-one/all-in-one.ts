@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { SeedError, startCloudSimulator } from '@grove/cloud-simulator';
 import {
   AllInOneConfig,
@@ -7,6 +8,7 @@ import {
   createRootLogger,
   loadConfigOrExit,
   logReady,
+  newSealingKey,
   onShutdown,
   StartupError,
 } from '@grove/core';
@@ -30,6 +32,7 @@ export async function startAllInOne(): Promise<void> {
   let localNotifications: LocalNotifications | undefined;
 
   try {
+    env.GROVE_SECRET_KEY ??= sealingKeyIn(resolve(cfg.GROVE_DATA_DIR));
     if (!env.DATABASE_URL) {
       const pg = await startEmbeddedPostgres({
         dataDir: resolve(cfg.GROVE_DATA_DIR, 'postgres'),
@@ -68,6 +71,26 @@ export async function startAllInOne(): Promise<void> {
     if (message === undefined) throw e;
     process.stderr.write(`${message}\n`);
     process.exit(1);
+  }
+}
+
+/**
+ * The key that seals secrets in the database, kept beside the data it protects (readable by its
+ * owner only): made on the first start, read on the next ones.
+ */
+function sealingKeyIn(dataDir: string): string {
+  const file = join(dataDir, 'secret-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const key = newSealingKey();
+    writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+    return key;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
+    throw new StartupError(
+      `Cannot create ${file} (${(e as NodeJS.ErrnoException).code}); set GROVE_DATA_DIR to a directory you can write.`,
+    );
   }
 }
 

@@ -32,6 +32,7 @@ export async function bootGrove(
   const engine = loadConfig(EngineConfig, { env, groups: ['cloud'] });
   const health = loadConfig(HealthConfig, { env });
   const dataSource = await openDataSource({
+    secretKey: engine.GROVE_SECRET_KEY,
     url: api.DATABASE_URL!,
     poolSize: engine.DATABASE_POOL_SIZE,
     sessionTimeouts: sessionTimeoutsOf(engine),

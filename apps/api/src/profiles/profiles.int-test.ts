@@ -1,3 +1,4 @@
+import { ProfileRepository } from '@grove/db';
 import { freshProject, make } from '@grove/testing';
 import { useGrove, type HttpAnswer } from '../testing/grove-harness';
 import { expectFault } from '../testing/senlin-answers';
@@ -240,11 +241,17 @@ describe('credentials in a spec', () => {
     expect(JSON.stringify(admin.body)).not.toMatch(/hunter2|p4ss/);
   });
 
-  it('are kept as given, for the servers that need them', async () => {
+  it('are sealed in the table, and read back as given for the servers that need them', async () => {
     const project = freshProject();
     const { id } = (await create(project, { name: 'secret', spec: secretSpec })).body.profile;
     const [row] = (await ds().query('SELECT spec FROM profile WHERE id = $1', [id])) as { spec: typeof SPEC }[];
-    expect(row.spec.properties).toMatchObject({ admin_pass: 'hunter2' });
+    expect(row.spec.properties).toMatchObject({
+      admin_pass: expect.stringMatching(/^grove:sealed:v1:/),
+      metadata: { db_password: expect.stringMatching(/^grove:sealed:v1:/), owner: 'me' },
+    });
+    expect(JSON.stringify(row)).not.toMatch(/hunter2|p4ss/);
+    const read = await new ProfileRepository(ds()).getById(id);
+    expect(read?.spec.properties).toMatchObject({ admin_pass: 'hunter2', metadata: { db_password: 'p4ss' } });
   });
 });
 

@@ -1,6 +1,6 @@
 import { createRootLogger } from '@grove/core';
 import { startCloudSimulator, type CloudSimulator } from '@grove/cloud-simulator';
-import { apiClient, createTestDatabase, dropTestDatabase, type ApiClient } from '@grove/testing';
+import { apiClient, createTestDatabase, dropTestDatabase, TEST_SEALING_KEY, type ApiClient } from '@grove/testing';
 import { bootGrove, type GroveProcess } from '../all-in-one/boot-grove';
 
 export { actionOf, type HttpAnswer } from '@grove/testing';
@@ -39,6 +39,7 @@ export function useGrove(env: Record<string, string> | ((sim: CloudSimulator) =>
         CLOUD_POLL_MIN_MS: '20',
         CLOUD_POLL_MAX_MS: '200',
         DATABASE_POOL_SIZE: '10',
+        GROVE_SECRET_KEY: TEST_SEALING_KEY,
         ...(typeof env === 'function' ? env(h.sim) : env),
       },
       log,

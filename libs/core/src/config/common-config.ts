@@ -1,6 +1,7 @@
 import { Expose } from 'class-transformer';
-import { IsDefined, IsInt, IsOptional, Matches, Max, Min, ValidateBy } from 'class-validator';
-import { EmptyAsUnset, ToNumber } from './load-config';
+import { IsDefined, IsInstance, IsInt, IsOptional, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { Secret } from '../secret';
+import { EmptyAsUnset, ToNumber, ToSecret } from './load-config';
 import { LoggingConfig } from './logging-config';
 
 /**
@@ -114,6 +115,25 @@ export class CommonConfig extends LoggingConfig {
 
   @Expose()
   OPS_HOST = '0.0.0.0';
+
+  /**
+   * The key (32 bytes, base64: `openssl rand -base64 32`) that seals secrets at rest in Postgres:
+   * profile specs' passwords, user_data and hidden Heat parameters, signed webhooks' secrets. Every
+   * api and engine must have the same one. All-in-one mode makes one in GROVE_DATA_DIR.
+   */
+  @Expose()
+  @ToSecret()
+  @IsDefined({ groups: ['split'] })
+  @IsOptional()
+  @IsInstance(Secret)
+  @ValidateBy({
+    name: 'isSealingKey',
+    validator: {
+      validate: (v: unknown) => v instanceof Secret && Buffer.from(v.reveal(), 'base64').length === 32,
+      defaultMessage: () => 'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+    },
+  })
+  GROVE_SECRET_KEY?: Secret;
 
   /**
    * The shortest `detection.interval` a health policy may ask for, in seconds (Senlin's

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
     expect(problems(() => loadConfig(EngineConfig, { env: {}, groups: ['split'] }))).toEqual([
       'DATABASE_URL: must be set',
       'AMQP_URL: must be set',
+      'GROVE_SECRET_KEY: must be set',
       'CLOUD_AUTH_URL: must be set',
       'CLOUD_PASSWORD: must be set',
     ]);

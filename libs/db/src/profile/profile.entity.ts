@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { SEALED_JSON } from '../sealed-columns';
 
 /** A profile: what one node is. Immutable but for name and metadata. */
 @Entity('profile')
@@ -8,8 +9,8 @@ export class ProfileEntity {
   @Column({ type: 'varchar', length: 255 }) name!: string;
   /** The registry key, `os.nova.server-1.0`. */
   @Column({ type: 'varchar', length: 255 }) type!: string;
-  /** The spec as the user sent it: `{type, version, properties}`. */
-  @Column({ type: 'jsonb' }) spec!: Record<string, unknown>;
+  /** The spec as the user sent it: `{type, version, properties}`; its secret fields sealed in the table. */
+  @Column({ type: 'jsonb', transformer: SEALED_JSON }) spec!: Record<string, unknown>;
   @Column({ type: 'jsonb', default: () => "'{}'" }) metadata!: Record<string, unknown>;
   @Column({ type: 'varchar', length: 64 }) userId!: string;
   @Column({ type: 'varchar', length: 64 }) project!: string;

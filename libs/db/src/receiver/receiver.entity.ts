@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { SEALED_TEXT } from '../sealed-columns';
 
 export const RECEIVER_TYPES = ['webhook', 'message'] as const;
 export type ReceiverType = (typeof RECEIVER_TYPES)[number];
@@ -21,7 +22,7 @@ export class ReceiverEntity {
   /** How to reach it: `{alarm_url}` or `{queue_name, …}`. */
   @Column({ type: 'jsonb', default: () => "'{}'" }) channel!: Record<string, unknown>;
   /** The HMAC key of a signed webhook (Grove); null for Senlin's unsigned ones. Never shown. */
-  @Column({ type: 'text', nullable: true }) secret!: string | null;
+  @Column({ type: 'text', nullable: true, transformer: SEALED_TEXT }) secret!: string | null;
   @Column({ type: 'varchar', length: 64 }) userId!: string;
   @Column({ type: 'varchar', length: 64 }) project!: string;
   @Column({ type: 'varchar', length: 64, nullable: true }) domain!: string | null;
