@@ -7,7 +7,7 @@ import {
   TEST_AMQP_URL,
   type GroveProcesses,
 } from '@grove/testing';
-import { clusterWithPolicy, SERVER_SPEC, until } from './support';
+import { clusterWithPolicy, healthPolicy, SERVER_SPEC, until } from './support';
 
 /** Exchanges of this run only, so that runs on one broker never see each other's notifications. */
 const RUN = crypto.randomUUID().slice(0, 8);
@@ -51,15 +51,8 @@ describe('the health manager, LIFECYCLE_EVENTS', () => {
       name: 'le',
       profile: 'le',
       size: 2,
-      spec: {
-        type: 'senlin.policy.health',
-        version: '1.1',
-        // A long interval: only the notification can explain a repair within the test.
-        properties: {
-          detection: { interval: 600, detection_modes: [{ type: 'LIFECYCLE_EVENTS' }] },
-          recovery: { actions: [{ name: 'RECREATE' }] },
-        },
-      },
+      // A long interval: only the notification can explain a repair within the test.
+      spec: healthPolicy(600, { type: 'LIFECYCLE_EVENTS' }),
     });
     // The health manager holds the cluster once its lease round has run.
     await new Promise((r) => setTimeout(r, 3_000));
@@ -94,14 +87,7 @@ describe('the health manager, LIFECYCLE_EVENTS', () => {
       profile: 'le-wait',
       size: 2,
       minSize: 2,
-      spec: {
-        type: 'senlin.policy.health',
-        version: '1.1',
-        properties: {
-          detection: { interval: 600, detection_modes: [{ type: 'LIFECYCLE_EVENTS' }] },
-          recovery: { actions: [{ name: 'RECREATE' }] },
-        },
-      },
+      spec: healthPolicy(600, { type: 'LIFECYCLE_EVENTS' }),
     });
     await new Promise((r) => setTimeout(r, 3_000));
     // A recreated server takes a second to boot, so the first repair is still under way.

@@ -1,5 +1,5 @@
 import { Secret } from '@grove/core';
-import { CloudConnector } from '@grove/drivers';
+import { CloudConnector, type CloudCredentials } from '@grove/drivers';
 import {
   startCloudSimulator,
   type CloudSimulator,
@@ -180,18 +180,47 @@ export function useCloudSimulator(o: SimulatorOptions = {}): TestCloud {
   return cloud;
 }
 
+/** The simulator's seeded admin on the admin project, as a driver's credentials. */
+export const simulatorAdmin = (authUrl: string): CloudCredentials => ({
+  authUrl,
+  username: 'admin',
+  password: new Secret('secret'),
+  projectName: 'admin',
+  userDomainName: 'Default',
+  projectDomainName: 'Default',
+  interface: 'public',
+});
+
+/**
+ * A Keystone v3 password token scoped to a project of the Default domain (any Keystone: the
+ * simulator's or a real one): the token and its project's id; throws on anything but a 201.
+ */
+export async function passwordToken(
+  authUrl: string,
+  a: { user: string; password: string; project: string },
+): Promise<{ token: string; projectId: string }> {
+  const res = await fetch(`${authUrl}/auth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      auth: {
+        identity: {
+          methods: ['password'],
+          password: { user: { name: a.user, domain: { id: 'default' }, password: a.password } },
+        },
+        scope: { project: { name: a.project, domain: { id: 'default' } } },
+      },
+    }),
+  });
+  if (res.status !== 201) throw new Error(`Keystone answered ${res.status} for ${a.user}`);
+  const body = (await res.json()) as { token: { project: { id: string } } };
+  return { token: res.headers.get('x-subject-token')!, projectId: body.token.project.id };
+}
+
 /** A real CloudConnector signed in to a simulator as its seeded admin, polling fast for tests. */
 export function simulatorConnector(sim: { authUrl: string }): CloudConnector {
   return new CloudConnector({
-    credentials: {
-      authUrl: sim.authUrl,
-      username: 'admin',
-      password: new Secret('secret'),
-      projectName: 'admin',
-      userDomainName: 'Default',
-      projectDomainName: 'Default',
-      interface: 'public',
-    },
+    credentials: simulatorAdmin(sim.authUrl),
     requestTimeoutMs: 10_000,
     retries: 2,
     maxConnections: 16,

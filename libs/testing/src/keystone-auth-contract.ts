@@ -1,3 +1,4 @@
+import { passwordToken } from './cloud';
 /**
  * Grove running for one test file with the given settings (made from its simulator's Keystone
  * address when it is the one under test): where its api and its simulator are.
@@ -67,24 +68,7 @@ export function describeKeystoneAuth(
       };
     });
 
-    const tokenOf = async (a: Account) => {
-      const res = await fetch(`${k.authUrl}/auth/tokens`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          auth: {
-            identity: {
-              methods: ['password'],
-              password: { user: { name: a.user, domain: { id: 'default' }, password: a.password } },
-            },
-            scope: { project: { name: a.project, domain: { id: 'default' } } },
-          },
-        }),
-      });
-      if (res.status !== 201) throw new Error(`Keystone answered ${res.status} for ${a.user}`);
-      const body = (await res.json()) as { token: { project: { id: string } } };
-      return { token: res.headers.get('x-subject-token')!, projectId: body.token.project.id };
-    };
+    const tokenOf = (a: Account) => passwordToken(k.authUrl, a);
 
     const call = (method: string, path: string, headers: Record<string, string>, body?: unknown) =>
       fetch(`${h.url}${path}`, {

@@ -1,5 +1,4 @@
-import { Secret } from '@grove/core';
-import { describeIdentityDriver, simulatorConnector, useCloudSimulator } from '@grove/testing';
+import { describeIdentityDriver, simulatorAdmin, simulatorConnector, useCloudSimulator } from '@grove/testing';
 import type { CloudConnector } from '../cloud';
 
 describe('KeystoneDriver against the simulated Keystone', () => {
@@ -30,14 +29,6 @@ describe('KeystoneDriver against the simulated Keystone', () => {
 
 const simulated = useCloudSimulator();
 describeIdentityDriver('the simulator', () => ({
-  credentials: {
-    authUrl: simulated.authUrl,
-    username: 'admin',
-    password: new Secret('secret'),
-    projectName: 'admin',
-    userDomainName: 'Default',
-    projectDomainName: 'Default',
-    interface: 'public',
-  },
+  credentials: simulatorAdmin(simulated.authUrl),
   region: 'RegionOne',
 }));
