@@ -17,7 +17,7 @@ module.exports = {
       ...base,
       displayName: 'int',
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-test.ts'],
-      setupFiles: ['<rootDir>/libs/testing/src/sealing-key.ts'],
+      setupFiles: ['<rootDir>/libs/testing/src/use-test-sealing-key.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
     },

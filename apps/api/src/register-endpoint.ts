@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ApiConfig, CloudAuthError, loadConfigOrExit } from '@grove/core';
 import { JsonHttp, KeystoneDriver } from '@grove/drivers';
+import { keystoneServiceUser } from './http/token-auth';
 
 /**
  * `npm run register-endpoint`: puts Grove in Keystone's catalog as service type `clustering`
@@ -30,18 +31,7 @@ export async function registerEndpoint(cfg: ApiConfig, say: (line: string) => vo
   const base = cfg.KEYSTONE_AUTH_URL.replace(/\/+$/, '');
   const http = new JsonHttp({ service: 'Keystone', timeoutMs: 30_000, retries: 2, maxConnections: 4 });
   try {
-    const keystone = new KeystoneDriver(
-      {
-        authUrl: base,
-        username: cfg.KEYSTONE_USERNAME,
-        password: cfg.KEYSTONE_PASSWORD,
-        projectName: cfg.KEYSTONE_PROJECT_NAME,
-        userDomainName: cfg.KEYSTONE_USER_DOMAIN_NAME,
-        projectDomainName: cfg.KEYSTONE_PROJECT_DOMAIN_NAME,
-        interface: 'public',
-      },
-      http,
-    );
+    const keystone = new KeystoneDriver({ ...keystoneServiceUser(cfg), authUrl: base }, http);
     const headers = { 'X-Auth-Token': (await keystone.token()).token.reveal() };
     const call = async <T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown) =>
       (await http.request<T>({ method, url: `${base}${path}`, headers, body })).body;

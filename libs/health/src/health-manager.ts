@@ -87,8 +87,8 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
   private stopped = false;
   private leasing: Promise<void> | null = null;
   private lifecycle: LifecycleConsumer | null = null;
-  /** Recoveries asked for and not yet seen ended: action id → when the failure was found, and of which node. */
-  private readonly pendingRecoveries = new Map<string, { foundAt: number; clusterId: string; nodeId: string }>();
+  /** Recoveries asked for and not yet seen ended: action id → when the failure was found. */
+  private readonly pendingRecoveries = new Map<string, number>();
   /** Failures notifications reported that wait for a repair slot, by cluster and node: tried again every tick. */
   private readonly waitingNotices = new Map<string, Map<string, LifecycleFailure>>();
   /** Clusters whose notices are being acted on, so that two notices never start repairs past the bound. */
@@ -182,7 +182,7 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
       ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(a.status),
     );
     for (const a of ended) {
-      const { foundAt } = this.pendingRecoveries.get(a.id)!;
+      const foundAt = this.pendingRecoveries.get(a.id)!;
       this.pendingRecoveries.delete(a.id);
       const end = a.endTime?.getTime() ?? Date.now();
       detectionToRecovery.observe({ outcome: a.status.toLowerCase() }, Math.max(end - foundAt, 0) / 1000);
@@ -438,7 +438,7 @@ export class HealthManager implements OnApplicationBootstrap, OnApplicationShutd
     const inputs = recoverInputs(params);
     const foundAt = Date.now();
     const { actionId, skipped } = await this.engine.call('node.recover', { nodeId: node.id, inputs });
-    if (actionId) this.pendingRecoveries.set(actionId, { foundAt, clusterId: node.clusterId!, nodeId: node.id });
+    if (actionId) this.pendingRecoveries.set(actionId, foundAt);
     recoveries.inc({ outcome: actionId ? 'recovering' : 'skipped' });
     const what = actionId
       ? `Health check found the node failed (${reason}); recovering it with ${String(inputs.operation)}.`

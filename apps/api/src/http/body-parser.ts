@@ -4,6 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { newId } from '@grove/core';
 import { faultBody } from './senlin-error.filter';
+import { isWebhookTrigger } from './webhook-path';
 
 const mediaType = (req: IncomingMessage): string =>
   (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -12,11 +13,6 @@ const declaredJson = (type: string): boolean =>
 /** Whether the request carries a body at all (a bodiless POST, such as a plain webhook trigger, does not). */
 const hasBody = (req: IncomingMessage): boolean =>
   req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-/**
- * A webhook trigger needs nothing but its URL, which anyone holding it may call from anywhere, so a
- * forged one gains nothing: its body is read when it is JSON and ignored otherwise, as Senlin does.
- */
-const WEBHOOK_TRIGGER = /^\/v1\/webhooks\/[^/]+\/trigger(\?|$)/;
 
 const RAW = Symbol('grove:raw-body');
 const EMPTY = Buffer.alloc(0);
@@ -36,7 +32,9 @@ export const rawBodyOf = (req: IncomingMessage): Buffer => (req as { [RAW]?: Buf
 export function useJsonBodies(app: INestApplication, limit: number): void {
   app.use((req: Request, res: Response, next: NextFunction) => {
     const type = mediaType(req);
-    if (!hasBody(req) || declaredJson(type) || WEBHOOK_TRIGGER.test(req.originalUrl)) return next();
+    // A webhook trigger needs nothing but its URL, which anyone holding it may call from anywhere,
+    // so a forged one gains nothing: its body is read when it is JSON and ignored otherwise.
+    if (!hasBody(req) || declaredJson(type) || isWebhookTrigger(req.originalUrl.split('?')[0])) return next();
     res.setHeader('X-OpenStack-Request-ID', `req-${newId()}`);
     const named = type ? `Content-Type ${JSON.stringify(type.slice(0, 100))}` : 'a body without a Content-Type';
     res

@@ -21,12 +21,13 @@ import {
 } from './microversion';
 
 import { API_CONFIG, TokenAuth } from './token-auth';
+import { isWebhookTrigger } from './webhook-path';
 
 export { API_CONFIG };
 
 const VERSION_LIST = new Set(['/', '/versions', '/versions/']);
 /** Served to anyone with Keystone in front too: the version list, and webhook triggers (the URL is the credential). */
-const PUBLIC = (path: string) => VERSION_LIST.has(path) || /^\/v1\/webhooks\/[^/]+\/trigger\/?$/.test(path);
+const PUBLIC = (path: string) => VERSION_LIST.has(path) || isWebhookTrigger(path);
 
 /** Identity headers and the columns they are stored in (varchar(64), as Keystone's ids are at most 64). */
 const IDENTITY_HEADERS = ['x-user-id', 'x-project-id', 'x-tenant-id', 'x-project-domain-id', 'x-domain-id'];

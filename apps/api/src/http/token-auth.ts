@@ -1,8 +1,21 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { ApiConfig } from '@grove/core';
-import { KeystoneTokenValidator, type TokenIdentity } from '@grove/drivers';
+import { KeystoneTokenValidator, type CloudCredentials, type TokenIdentity } from '@grove/drivers';
 
 export const API_CONFIG = Symbol('API_CONFIG');
+
+/** Grove's service user in Keystone, from the KEYSTONE_* settings (keystone mode checked them). */
+export function keystoneServiceUser(cfg: ApiConfig): CloudCredentials {
+  return {
+    authUrl: cfg.KEYSTONE_AUTH_URL!,
+    username: cfg.KEYSTONE_USERNAME!,
+    password: cfg.KEYSTONE_PASSWORD!,
+    projectName: cfg.KEYSTONE_PROJECT_NAME,
+    userDomainName: cfg.KEYSTONE_USER_DOMAIN_NAME,
+    projectDomainName: cfg.KEYSTONE_PROJECT_DOMAIN_NAME,
+    interface: 'public',
+  };
+}
 
 /**
  * AUTH_MODE=keystone: users' tokens validated by Keystone under Grove's service user (the
@@ -19,18 +32,7 @@ export class TokenAuth implements OnApplicationShutdown {
     this.authUri = (cfg.KEYSTONE_AUTH_URL ?? '').replace(/\/v3\/?$/, '');
     this.validator =
       cfg.AUTH_MODE === 'keystone'
-        ? new KeystoneTokenValidator({
-            credentials: {
-              authUrl: cfg.KEYSTONE_AUTH_URL!,
-              username: cfg.KEYSTONE_USERNAME!,
-              password: cfg.KEYSTONE_PASSWORD!,
-              projectName: cfg.KEYSTONE_PROJECT_NAME,
-              userDomainName: cfg.KEYSTONE_USER_DOMAIN_NAME,
-              projectDomainName: cfg.KEYSTONE_PROJECT_DOMAIN_NAME,
-              interface: 'public',
-            },
-            cacheS: cfg.KEYSTONE_TOKEN_CACHE_S,
-          })
+        ? new KeystoneTokenValidator({ credentials: keystoneServiceUser(cfg), cacheS: cfg.KEYSTONE_TOKEN_CACHE_S })
         : null;
   }
 
