@@ -3,6 +3,7 @@ import { PoliciesReceivers1796166480466 } from './1796166480466-policies-receive
 import { EventAction1796253000000 } from './1796253000000-event-action';
 import { Fencing1796340000000 } from './1796340000000-fencing';
 import { EventTimestamp1796400000000 } from './1796400000000-event-timestamp';
+import { Credential1796500000000 } from './1796500000000-credential';
 
 /** Every migration, oldest first. A new migration is a new file plus one line here; old ones never change. */
 export const ALL_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const ALL_MIGRATIONS = [
   EventAction1796253000000,
   Fencing1796340000000,
   EventTimestamp1796400000000,
+  Credential1796500000000,
 ];

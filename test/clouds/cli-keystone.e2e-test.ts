@@ -2,32 +2,23 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startGroveProcesses, type GroveProcesses } from '@grove/testing';
+import type { GroveProcesses } from '@grove/testing';
+import { keystoneSettings, need, realServer, startGroveOnRealCloud } from './support/real-cloud';
 
 /**
  * The README walkthrough with Keystone in front: Grove registered in the real Keystone's catalog
  * (npm run register-endpoint), and Debian's `openstack` CLI finding it from a clouds.yaml that
  * names only Keystone and a user, as a tenant's CLI would. Each tenant sees only its own.
  */
-const need = (name: string): string => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run this through npm run test:clouds`);
-  return v;
-};
 const ROOT = join(__dirname, '..', '..');
 
 describe('the openstack CLI through Keystone', () => {
   let grove: GroveProcesses;
   const home = mkdtempSync(join(tmpdir(), 'grove-cli-ks-'));
-  const keystone = {
-    KEYSTONE_AUTH_URL: need('KEYSTONE_AUTH_URL'),
-    KEYSTONE_USERNAME: need('KEYSTONE_USERNAME'),
-    KEYSTONE_PASSWORD: need('KEYSTONE_PASSWORD'),
-    KEYSTONE_PROJECT_NAME: need('KEYSTONE_PROJECT_NAME'),
-  };
+  const keystone = keystoneSettings();
 
   beforeAll(async () => {
-    grove = await startGroveProcesses({ engines: 1, label: 'clouds-cli', env: { AUTH_MODE: 'keystone', ...keystone } });
+    grove = await startGroveOnRealCloud('clouds-cli');
     const registered = spawnSync(process.execPath, [join(ROOT, 'dist/apps/api/src/register-endpoint.js')], {
       env: { PATH: process.env.PATH ?? '', ...keystone, AUTH_MODE: 'keystone', API_PUBLIC_URL: grove.apiUrl },
       encoding: 'utf8',
@@ -47,7 +38,7 @@ describe('the openstack CLI through Keystone', () => {
     writeFileSync(join(home, 'clouds.yaml'), `clouds:${cloud('alice', 'project-a')}${cloud('bob', 'project-b')}\n`);
     writeFileSync(
       join(home, 'server.yaml'),
-      'type: os.nova.server\nversion: 1.0\nproperties:\n  flavor: m1.tiny\n  image: cirros-0.6.2-x86_64-disk\n',
+      JSON.stringify({ type: 'os.nova.server', version: '1.0', properties: realServer() }),
     );
   }, 120_000);
 

@@ -1,10 +1,9 @@
 import { describeContainerDriver } from '@grove/testing';
+import { need } from './support/real-cloud';
 
-const need = (name: string): string => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run this through npm run test:clouds`);
-  return v;
-};
-
-// podman's Docker Engine API from test/clouds/podman.sh, with the image it built.
-describeContainerDriver('podman', () => ({ endpoint: need('DOCKER_URL'), image: need('DOCKER_TEST_IMAGE') }));
+// podman's Docker Engine API from test/clouds/podman.sh on its unix socket, with the image it built.
+describeContainerDriver('podman', () => ({
+  endpoint: 'http://localhost',
+  socketPath: need('DOCKER_SOCKET'),
+  image: need('DOCKER_TEST_IMAGE'),
+}));

@@ -1,11 +1,6 @@
 import { Secret } from '@grove/core';
 import { describeIdentityDriver } from '@grove/testing';
-
-const need = (name: string): string => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run this through npm run test:clouds`);
-  return v;
-};
+import { need } from './support/real-cloud';
 
 // Debian's Keystone from test/clouds/keystone.sh, as Grove's service user.
 describeIdentityDriver('Debian’s Keystone', () => ({

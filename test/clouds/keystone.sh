@@ -67,7 +67,10 @@ CONF
 start() {
   running && return
   say "starting uwsgi on 127.0.0.1:$PORT"
+  # uwsgi's http-socket closes every connection after its response: say so, or clients that pool
+  # connections (keystoneauth in Nova and Neutron) reuse a closed one and fail.
   OS_KEYSTONE_CONFIG_FILES="$CONF" uwsgi --plugin python3 --http-socket "127.0.0.1:$PORT" \
+    --add-header 'Connection: close' \
     --wsgi-file /usr/bin/keystone-wsgi-public --master --processes 2 --threads 2 --lazy-apps \
     --env "OS_KEYSTONE_CONFIG_FILES=$CONF" --pidfile "$PIDFILE" --daemonize "$STATE/uwsgi.log" >/dev/null
   for _ in $(seq 1 100); do

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A real Docker Engine API for Grove's container profile: Debian's podman, `podman system service`
-# on loopback TCP (the address form Grove's Docker driver uses for a node's host), with its
-# storage, configuration and a locally built image (busybox; no registry is reachable) in a state
-# folder of its own.
+# on a unix socket in a state folder of its own, with its storage, configuration and a locally
+# built image (busybox; no registry is reachable). Grove's Docker driver speaks the same HTTP to
+# it as it does to a host node's daemon at http://<address>:<port>.
 #
 #   test/clouds/podman.sh start   install (once), build the image (once), start the service; prints the env
 #   test/clouds/podman.sh env     the env to use
@@ -11,7 +11,8 @@
 set -euo pipefail
 
 STATE="${GROVE_CLOUDS_STATE:-/var/tmp/grove-clouds}/podman"
-PORT="${PODMAN_PORT:-2375}"
+# A unix socket, as Docker serves its API: no TCP port taken (the simulator of `npm start` has 2375).
+SOCKET="$STATE/podman.sock"
 PIDFILE="$STATE/service.pid"
 IMAGE=grove-test:latest
 export CONTAINERS_STORAGE_CONF="$STATE/storage.conf" CONTAINERS_CONF="$STATE/containers.conf"
@@ -57,20 +58,21 @@ CONF
 
 start() {
   running && return
-  say "starting podman system service on 127.0.0.1:$PORT"
-  nohup podman system service --time=0 "tcp://127.0.0.1:$PORT" >"$STATE/service.log" 2>&1 &
+  say "starting podman system service on unix://$SOCKET"
+  rm -f "$SOCKET"
+  nohup podman system service --time=0 "unix://$SOCKET" >"$STATE/service.log" 2>&1 &
   echo $! >"$PIDFILE"
   for _ in $(seq 1 100); do
-    curl -fsS "http://127.0.0.1:$PORT/_ping" >/dev/null 2>&1 && return
+    curl -fsS --unix-socket "$SOCKET" "http://localhost/_ping" >/dev/null 2>&1 && return
     sleep 0.1
   done
-  say "podman did not answer on 127.0.0.1:$PORT; see $STATE/service.log"
+  say "podman did not answer on $SOCKET; see $STATE/service.log"
   exit 1
 }
 
 env_lines() {
   cat <<ENV
-export DOCKER_URL=http://127.0.0.1:$PORT
+export DOCKER_SOCKET=$SOCKET
 export DOCKER_TEST_IMAGE=$IMAGE
 ENV
 }

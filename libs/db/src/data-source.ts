@@ -4,6 +4,7 @@ import { SnakeNamingStrategy } from 'typeorm-naming-strategies';
 import { ALL_MIGRATIONS } from '@grove/migrations';
 import { ActionEntity, DependencyEntity } from './action/action.entity';
 import { ClusterEntity } from './cluster/cluster.entity';
+import { CredentialEntity } from './credential/credential.entity';
 import { EventEntity } from './event/event.entity';
 import { ClusterLockEntity, NodeLockEntity } from './lock/lock.entity';
 import { NodeEntity } from './node/node.entity';
@@ -28,6 +29,7 @@ export const ENTITIES = [
   ReceiverEntity,
   WebhookTriggerEntity,
   HealthRegistryEntity,
+  CredentialEntity,
 ];
 
 export interface DataSourceOptions {

@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ActionRepository } from './action/action.repository';
 import { ClusterRepository } from './cluster/cluster.repository';
+import { CredentialRepository } from './credential/credential.repository';
 import { EventRepository } from './event/event.repository';
 import { LockRepository } from './lock/lock.repository';
 import { NodeRepository } from './node/node.repository';
@@ -24,6 +25,7 @@ const REPOSITORIES = [
   ClusterPolicyRepository,
   ReceiverRepository,
   HealthRegistryRepository,
+  CredentialRepository,
 ];
 
 /**

@@ -25,4 +25,6 @@ export * from './receiver/receiver.entity';
 export * from './receiver/receiver.repository';
 export * from './health/health-registry.entity';
 export * from './health/health-registry.repository';
+export * from './credential/credential.entity';
+export * from './credential/credential.repository';
 export * from './transient';

@@ -1,3 +1,4 @@
+import { CloudAuthError } from '@grove/core';
 import type { Agent } from 'undici';
 import type { ComputeDriver } from './compute/compute.driver';
 import type { ContainerDriver } from './container/container.driver';
@@ -44,16 +45,42 @@ export interface CloudConnectorOptions {
   lbBusyTimeoutMs?: number;
   /** Called before every request that may change something (JsonHttpOptions.beforeChange). */
   beforeChange?: () => void | Promise<void>;
+  /**
+   * Keystone mode: where each owner's trust to the credentials' user is kept. With it, an owner's
+   * cloud calls run in the owner's project through that trust; without it (noauth), every call
+   * runs as the one account of `credentials`.
+   */
+  trusts?: TrustSource;
+}
+
+/** Whose cloud work it is: the user and project that own the cluster, node or profile. */
+export interface CloudOwner {
+  userId: string;
+  project: string;
+}
+
+export interface TrustSource {
+  /** The owner's trust id; a CloudAuthError when the owner has none. */
+  trustOf(owner: CloudOwner): Promise<string>;
+  /** Keystone no longer honours the trust (deleted, expired, roles gone): forget it, so a new one is made. */
+  refused(owner: CloudOwner, trustId: string): Promise<void>;
+}
+
+/** One identity's drivers, region by region. */
+interface CloudAccount {
+  identity: KeystoneDriver;
+  regions: Map<string, CloudDrivers>;
 }
 
 /**
- * Hands out drivers for a region of one cloud account. All of them share one Keystone session
- * (one token for the whole engine) and one pool of keep-alive connections.
+ * Hands out drivers for a region, as the one cloud account (noauth) or as an owner through their
+ * trust (keystone mode). Each identity has one Keystone session (one token for all its work), and
+ * all share one pool of keep-alive connections.
  */
 export class CloudConnector {
   private readonly agent: Agent;
-  private readonly identity: KeystoneDriver;
-  private readonly regions = new Map<string, CloudDrivers>();
+  private readonly account: CloudAccount;
+  private readonly owners = new Map<string, CloudAccount>();
   private readonly dockerHttp: JsonHttp;
 
   constructor(private readonly o: CloudConnectorOptions) {
@@ -62,7 +89,7 @@ export class CloudConnector {
       maxConnections: o.maxConnections,
       insecure: o.credentials.insecure,
     });
-    this.identity = new KeystoneDriver(o.credentials, this.http('Keystone'));
+    this.account = { identity: new KeystoneDriver(o.credentials, this.http('Keystone')), regions: new Map() };
     this.dockerHttp = this.http('Docker');
   }
 
@@ -78,11 +105,19 @@ export class CloudConnector {
     });
   }
 
-  forRegion(region: string): CloudDrivers {
-    const known = this.regions.get(region);
+  /** Whether owners' calls go through their trusts (keystone mode). */
+  get usesTrusts(): boolean {
+    return !!this.o.trusts;
+  }
+
+  /** The drivers of `region`, working for `owner` (through their trust, in keystone mode). */
+  forRegion(region: string, owner?: CloudOwner): CloudDrivers {
+    const account = this.accountOf(owner);
+    const known = account.regions.get(region);
     if (known) return known;
+    const identity = account.identity;
     const svc = (type: string, name: string, version = '') =>
-      new OpenStackService(type, region, this.identity, this.http(name), version);
+      new OpenStackService(type, region, identity, this.http(name), version);
     const { pollMinMs, pollMaxMs } = this.o;
     const wait = (timeoutMs: number, signal?: AbortSignal): WaitOptions => ({
       timeoutMs,
@@ -92,7 +127,7 @@ export class CloudConnector {
     });
     const drivers: CloudDrivers = {
       region,
-      identity: this.identity,
+      identity,
       compute: new NovaDriver(svc('compute', 'Nova')),
       image: new GlanceDriver(svc('image', 'Glance', '/v2')),
       network: new NeutronDriver(svc('network', 'Neutron', '/v2.0')),
@@ -101,8 +136,30 @@ export class CloudConnector {
       docker: (endpoint) => new DockerDriver(endpoint, this.dockerHttp),
       wait,
     };
-    this.regions.set(region, drivers);
+    account.regions.set(region, drivers);
     return drivers;
+  }
+
+  private accountOf(owner?: CloudOwner): CloudAccount {
+    const trusts = this.o.trusts;
+    if (!trusts) return this.account;
+    // Keystone mode: work nobody owns does not fall back to the service account's own project.
+    if (!owner) throw new CloudAuthError('Keystone mode: a cloud call was made without an owner to act for');
+    const key = `${owner.userId}/${owner.project}`;
+    let account = this.owners.get(key);
+    if (!account) {
+      const who = { userId: owner.userId, project: owner.project };
+      account = {
+        identity: new KeystoneDriver(this.o.credentials, this.http('Keystone'), {
+          id: () => trusts.trustOf(who),
+          refused: (trustId) => trusts.refused(who, trustId),
+          describe: `user ${who.userId} in project ${who.project}`,
+        }),
+        regions: new Map(),
+      };
+      this.owners.set(key, account);
+    }
+    return account;
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,7 @@ import { EngineLifecycle } from './engine-lifecycle';
 import { HOOK_QUEUES, LifecycleHooks } from './events/lifecycle-hooks';
 import { NotificationPublisher } from './events/notification-publisher';
 import { ENGINE_BUS, ENGINE_OPTIONS, type EngineOptions } from './engine-options';
+import { OwnerTrusts } from './ports/owner-trusts';
 import { PolicyPortsFactory } from './ports/policy-ports';
 import { ProfileContexts, Profiles } from './ports/profiles';
 import { NodeAdoption } from './queries/node-adoption';
@@ -76,10 +77,11 @@ export class EngineModule {
         },
         EngineLease,
         ClaimGuard,
+        OwnerTrusts,
         {
           provide: CloudConnector,
-          inject: [ClaimGuard],
-          useFactory: (guard: ClaimGuard) =>
+          inject: [ClaimGuard, OwnerTrusts],
+          useFactory: (guard: ClaimGuard, trusts: OwnerTrusts) =>
             new CloudConnector({
               credentials: {
                 authUrl: c.CLOUD_AUTH_URL!,
@@ -99,6 +101,7 @@ export class EngineModule {
               // No change reaches the cloud from an engine others may already take for dead, nor
               // for an action this engine no longer holds.
               beforeChange: () => guard.assertMayChange(),
+              trusts: c.AUTH_MODE === 'keystone' ? trusts : undefined,
             }),
         },
         { provide: ProfileRegistry, useValue: new ProfileRegistry() },

@@ -1,9 +1,12 @@
+import { Agent } from 'undici';
 import { JsonHttp, DockerDriver, type ContainerDriver } from '@grove/drivers';
 
 /** A Docker Engine API to run the contract against. */
 export interface DockerUnderTest {
-  /** e.g. http://127.0.0.1:2375 */
+  /** e.g. http://127.0.0.1:2375; with `socketPath`, any http:// URL (its host names nothing). */
   endpoint: string;
+  /** A unix socket the API is served on instead of TCP, as Docker and podman serve it. */
+  socketPath?: string;
   /** An image the engine has, whose default command keeps running. */
   image: string;
 }
@@ -17,6 +20,7 @@ export function describeContainerDriver(name: string, docker: () => DockerUnderT
   describe(`the Docker driver (${name})`, () => {
     let d: ContainerDriver;
     let http: JsonHttp;
+    let agent: Agent | undefined;
     let image = '';
     const run = crypto.randomUUID().slice(0, 8);
     const made: string[] = [];
@@ -25,12 +29,19 @@ export function describeContainerDriver(name: string, docker: () => DockerUnderT
     beforeAll(() => {
       const u = docker();
       image = u.image;
-      http = new JsonHttp({ service: 'Docker', timeoutMs: 30_000, retries: 1, maxConnections: 4 });
+      http = new JsonHttp({
+        service: 'Docker',
+        timeoutMs: 30_000,
+        retries: 1,
+        maxConnections: 4,
+        dispatcher: (agent = u.socketPath ? new Agent({ connect: { socketPath: u.socketPath } }) : undefined),
+      });
       d = new DockerDriver(u.endpoint, http);
     });
     afterAll(async () => {
       for (const id of made) await d.remove(id, { force: true }).catch(() => undefined);
       await http?.close();
+      await agent?.close();
     });
 
     const create = async (suffix: string, command: string | string[] = ['/bin/sleep', '300']) => {

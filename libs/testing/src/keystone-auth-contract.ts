@@ -19,6 +19,8 @@ export interface KeystoneUnderTest {
   other: Account;
   /** Someone with the admin role. */
   admin: Account;
+  /** What a server profile names in the cloud behind this Keystone, when it is not the simulator. */
+  server?: { flavor: string; image: string; networks?: { network: string }[] };
 }
 
 export interface Account {
@@ -27,11 +29,12 @@ export interface Account {
   project: string;
 }
 
-const SPEC = {
+/** A server profile for the cloud behind the Keystone (the simulator's flavor and image by default). */
+const specOf = (k: KeystoneUnderTest) => ({
   type: 'os.nova.server',
   version: '1.0',
-  properties: { flavor: 'm1.tiny', image: 'cirros-0.6.2-x86_64-disk' },
-};
+  properties: k.server ?? { flavor: 'm1.tiny', image: 'cirros-0.6.2-x86_64-disk' },
+});
 /** A real Keystone takes a few hundred milliseconds per token, and every request here asks it. */
 const TEST_MS = 30_000;
 const UNAUTHORIZED = {
@@ -103,7 +106,7 @@ export function describeKeystoneAuth(
           'POST',
           '/v1/profiles',
           { 'x-auth-token': demo.token, 'x-project-id': 'someone-else', 'x-roles': 'admin' },
-          { profile: { name: 'mine', spec: SPEC } },
+          { profile: { name: 'mine', spec: specOf(k) } },
         );
         expect(made.status).toBe(201);
         const { profile } = (await made.json()) as { profile: { id: string; project: string } };
@@ -165,7 +168,7 @@ export function describeKeystoneAuth(
         const json = async <T>(res: Promise<Response>) => (await (await res).json()) as T;
         const profile = (
           await json<{ profile: { id: string } }>(
-            call('POST', '/v1/profiles', a, { profile: { name: 'iso', spec: SPEC } }),
+            call('POST', '/v1/profiles', a, { profile: { name: 'iso', spec: specOf(k) } }),
           )
         ).profile.id;
         const made = await call('POST', '/v1/clusters', a, {
@@ -247,7 +250,7 @@ export function describeKeystoneAuth(
         expect((await call('GET', '/', {})).status).toBe(300);
         const demo = await tokenOf(k.member);
         const auth = { 'x-auth-token': demo.token };
-        const profile = await call('POST', '/v1/profiles', auth, { profile: { name: 'hooked', spec: SPEC } });
+        const profile = await call('POST', '/v1/profiles', auth, { profile: { name: 'hooked', spec: specOf(k) } });
         const { id: profileId } = ((await profile.json()) as { profile: { id: string } }).profile;
         const cluster = await call('POST', '/v1/clusters', auth, {
           cluster: { name: 'hooked', profile_id: profileId, desired_capacity: 0 },

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
 import {
+  CloudAuthError,
   Forbidden,
   HTTPBadRequest,
   InvalidGlobalAPIVersion,
@@ -112,6 +113,13 @@ export class RequestContextMiddleware implements NestMiddleware {
     });
     if (!who) return null;
     if (!who.projectId) throw new Forbidden('Grove needs a project-scoped token.');
+    await this.tokens.ensureTrust(token, { ...who, projectId: who.projectId }).catch((e: unknown) => {
+      // A read needs no trust; anything that may reach the cloud does, and says why it failed.
+      if (req.method === 'GET' || req.method === 'HEAD') return;
+      if (e instanceof CloudAuthError)
+        throw new Forbidden(`Grove cannot act for this user: ${e.message}`);
+      throw new ServiceUnavailable(`Keystone could not make the user's trust for Grove: ${(e as Error).message}`);
+    });
     return {
       requestId,
       userId: who.userId,

@@ -1,5 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import type { ApiConfig } from '@grove/core';
+import { CredentialRepository } from '@grove/db';
 import { KeystoneTokenValidator, type CloudCredentials, type TokenIdentity } from '@grove/drivers';
 
 export const API_CONFIG = Symbol('API_CONFIG');
@@ -19,8 +21,9 @@ export function keystoneServiceUser(cfg: ApiConfig): CloudCredentials {
 
 /**
  * AUTH_MODE=keystone: users' tokens validated by Keystone under Grove's service user (the
- * KEYSTONE_* settings), answers cached for KEYSTONE_TOKEN_CACHE_S. In noauth mode `enabled` is
- * false and nothing is asked.
+ * KEYSTONE_* settings), answers cached for KEYSTONE_TOKEN_CACHE_S; and each user's trust to the
+ * service user, made on their first request in a project, which the engine works through. In
+ * noauth mode `enabled` is false and nothing is asked.
  */
 @Injectable()
 export class TokenAuth implements OnApplicationShutdown {
@@ -28,7 +31,16 @@ export class TokenAuth implements OnApplicationShutdown {
   /** Keystone's address for the WWW-Authenticate header of a 401, as keystonemiddleware sends it. */
   readonly authUri: string;
 
-  constructor(@Inject(API_CONFIG) cfg: ApiConfig) {
+  /**
+   * Users known to have a trust recorded. Re-read now and then: an engine forgets a trust Keystone
+   * stopped honouring, and the user's next request after that makes a new one.
+   */
+  private readonly trusted = new LRUCache<string, Promise<void>>({ max: 10_000, ttl: 5 * 60_000 });
+
+  constructor(
+    @Inject(API_CONFIG) cfg: ApiConfig,
+    private readonly credentials: CredentialRepository,
+  ) {
     this.authUri = (cfg.KEYSTONE_AUTH_URL ?? '').replace(/\/v3\/?$/, '');
     this.validator =
       cfg.AUTH_MODE === 'keystone'
@@ -44,6 +56,27 @@ export class TokenAuth implements OnApplicationShutdown {
   validate(token: string): Promise<TokenIdentity | null> {
     if (!this.validator) throw new Error('token validation is off in noauth mode');
     return this.validator.validate(token);
+  }
+
+  /**
+   * Makes sure the token's user has a trust for Grove in the token's project, making it with the
+   * token when there is none. Concurrent first requests of one user share the work.
+   */
+  ensureTrust(token: string, who: TokenIdentity & { projectId: string }): Promise<void> {
+    const key = `${who.userId}/${who.projectId}`;
+    let done = this.trusted.get(key);
+    if (!done) {
+      done = this.makeTrust(token, who);
+      this.trusted.set(key, done);
+      done.catch(() => this.trusted.delete(key));
+    }
+    return done;
+  }
+
+  private async makeTrust(token: string, who: TokenIdentity & { projectId: string }): Promise<void> {
+    if (await this.credentials.trustOf(who.userId, who.projectId)) return;
+    const trustId = await this.validator!.createTrust(token, who);
+    await this.credentials.record(who.userId, who.projectId, trustId);
   }
 
   async onApplicationShutdown(): Promise<void> {

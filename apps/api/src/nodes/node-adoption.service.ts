@@ -131,6 +131,7 @@ export class NodeAdoptionService {
   private read(ctx: RequestContext, req: NodeAdoptPreviewBody): Promise<Preview> {
     return this.engine.call('node.adopt-preview', {
       project: ctx.projectId,
+      userId: ctx.userId,
       identity: req.identity,
       type: req.type,
       overrides: req.overrides ?? {},

@@ -53,7 +53,7 @@ export class PoliciesService {
   async create(ctx: RequestContext, p: PolicyCreate, withGrove = false): Promise<PolicyEntity> {
     await this.ensureNameFree(ctx, p.name);
     const { key } = this.checkSpec(p.spec, withGrove);
-    await this.engine.call('policy.validate', { spec: p.spec });
+    await this.engine.call('policy.validate', { spec: p.spec, project: ctx.projectId, userId: ctx.userId });
     const policy = Object.assign(new PolicyEntity(), {
       id: newId(),
       name: p.name,

@@ -32,7 +32,11 @@ export class ProfilesService {
    * against the cloud through an engine (the api holds no cloud credentials). Returns the type key.
    * `name` is the profile being created, for Senlin's "Failed in creating profile <name>: …".
    */
-  async checkSpec(spec: Record<string, unknown>, name: string | null, project: string): Promise<ValidatedSpec> {
+  async checkSpec(
+    spec: Record<string, unknown>,
+    name: string | null,
+    owner: { projectId: string; userId: string },
+  ): Promise<ValidatedSpec> {
     let validated: ValidatedSpec;
     try {
       validated = this.registry.validate(spec);
@@ -41,7 +45,7 @@ export class ProfilesService {
       throw e;
     }
     try {
-      await this.engine.call('profile.validate', { spec, project });
+      await this.engine.call('profile.validate', { spec, project: owner.projectId, userId: owner.userId });
     } catch (e) {
       if (e instanceof InvalidSpec && name !== null)
         throw new InvalidSpec(`Failed in creating profile ${name}: ${e.message}`);
@@ -64,7 +68,7 @@ export class ProfilesService {
 
   async create(ctx: RequestContext, p: ProfileCreate): Promise<ProfileEntity> {
     await this.ensureNameFree(ctx, p.name);
-    const validated = await this.checkSpec(p.spec, p.name, ctx.projectId);
+    const validated = await this.checkSpec(p.spec, p.name, ctx);
     const hosts = await this.hostIds(ctx, validated);
     const profile = Object.assign(new ProfileEntity(), {
       id: newId(),
@@ -99,7 +103,7 @@ export class ProfilesService {
 
   /** What `POST /profiles/validate` shows: the profile that would be made, never stored. */
   async validate(ctx: RequestContext, spec: Record<string, unknown>): Promise<ProfileEntity> {
-    const type = (await this.checkSpec(spec, null, ctx.projectId)).key;
+    const type = (await this.checkSpec(spec, null, ctx)).key;
     return Object.assign(new ProfileEntity(), {
       id: null,
       name: 'validated_profile',

@@ -1,6 +1,14 @@
 import { createRootLogger } from '@grove/core';
 import { startCloudSimulator, type CloudSimulator } from '@grove/cloud-simulator';
-import { apiClient, createTestDatabase, dropTestDatabase, TEST_SEALING_KEY, type ApiClient } from '@grove/testing';
+import {
+  apiClient,
+  createTestDatabase,
+  dropTestDatabase,
+  TEST_SEALING_KEY,
+  type ApiClient,
+  type KeystoneUnderTest,
+  type UseApi,
+} from '@grove/testing';
 import { bootGrove, type GroveProcess } from '../all-in-one/boot-grove';
 
 export { actionOf, type HttpAnswer } from '@grove/testing';
@@ -53,3 +61,31 @@ export function useGrove(env: Record<string, string> | ((sim: CloudSimulator) =>
   }, 60_000);
   return h;
 }
+
+/**
+ * `useGrove` as the Keystone contracts of @grove/testing take it (UseApi): Grove in process, its
+ * settings made from its simulator's Keystone address.
+ */
+export const useGroveForContract: UseApi = (env) => {
+  const h = useGrove((sim) => env(sim.authUrl));
+  return {
+    get url() {
+      return h.url;
+    },
+    get simUrl() {
+      return h.sim.url;
+    },
+  };
+};
+
+/** The simulator seed's accounts: admin (admin in admin and demo), demo and alt_demo (members of their projects). */
+export const SIMULATOR_ACCOUNTS = (authUrl: string): KeystoneUnderTest => {
+  const admin = { user: 'admin', password: 'secret', project: 'admin' };
+  return {
+    authUrl,
+    service: admin,
+    member: { user: 'demo', password: 'secret', project: 'demo' },
+    other: { user: 'alt_demo', password: 'secret', project: 'alt_demo' },
+    admin,
+  };
+};

@@ -105,8 +105,11 @@ const ACTIONS: Record<string, (c: ActionContext) => ActionReply> = {
   confirmResize({ server: s, now, ms, api }) {
     requireUnlocked(s, api.caller.isAdmin);
     requireState('confirmResize', s, ['resized']);
+    // Nova marks only the migration (confirming), not the server: it stays VERIFY_RESIZE with no
+    // task_state until the compute host is done, and a second confirm finds no finished migration.
+    if (s.pending) throw badRequest('Instance has not been resized.');
     const stopped = s.powerState === POWER.SHUTDOWN;
-    beginTask(s, 'resize_confirming', now, ms, {
+    beginTask(s, null, now, ms, {
       vmState: stopped ? 'stopped' : 'active',
       powerState: s.powerState,
       apply: (done) => {

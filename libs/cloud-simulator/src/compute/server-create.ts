@@ -60,8 +60,9 @@ export function checkMetadata(meta: unknown, field = 'metadata'): Record<string,
   for (const [k, v] of Object.entries(meta)) {
     if (k.length < 1 || k.length > 255)
       throw schemaError(field, meta, `Additional properties are not allowed ('${k}' was unexpected)`);
-    if (typeof v !== 'string') throw schemaError(`${field}.${k}`, v, `${JSON.stringify(v)} is not of type 'string'`);
-    if (v.length > 255) throw schemaError(`${field}.${k}`, v, `'${v.slice(0, 40)}…' is too long`);
+    // Nova names only the last step of the failing path: the key, not `metadata.key`.
+    if (typeof v !== 'string') throw schemaError(k, v, `${JSON.stringify(v)} is not of type 'string'`);
+    if (v.length > 255) throw schemaError(k, v, `'${v.slice(0, 40)}…' is too long`);
   }
   if (Object.keys(meta).length > MAX_METADATA_ITEMS)
     throw forbidden(`Maximum number of metadata items exceeds ${MAX_METADATA_ITEMS}`);

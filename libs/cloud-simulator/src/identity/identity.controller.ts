@@ -20,6 +20,7 @@ import type { Caller, Project } from '../store/identity-state';
 import { SimulatorStore } from '../store/simulator-store';
 import { serviceCatalog } from './catalog';
 import { authenticate } from './keystone-auth';
+import { createTrust, trustView } from './keystone-trusts';
 import { toTokenView } from './token.view';
 
 const versionEntry = (baseUrl: string) => ({
@@ -154,6 +155,38 @@ export class IdentityController {
       throw forbidden('You are not authorized to perform the requested action: identity:get_project.');
     if (!p) throw notFound(`Could not find project: ${id}.`, 'ProjectNotFound');
     return { project: this.projectView(req, p) };
+  }
+
+  @Post('v3/OS-TRUST/trusts')
+  @UseGuards(TokenGuard)
+  @HttpCode(201)
+  createTrust(@Req() req: SimRequest, @CallerOf() caller: Caller, @Body() body: unknown) {
+    return { trust: trustView(createTrust(this.store.identity, caller, body, Date.now()), this.base(req)) };
+  }
+
+  @Get('v3/OS-TRUST/trusts/:id')
+  @UseGuards(TokenGuard)
+  trust(@Req() req: SimRequest, @CallerOf() caller: Caller, @Param('id') id: string) {
+    const t = this.visibleTrust(caller, id);
+    return { trust: trustView(t, this.base(req)) };
+  }
+
+  @Delete('v3/OS-TRUST/trusts/:id')
+  @UseGuards(TokenGuard)
+  @HttpCode(204)
+  deleteTrust(@CallerOf() caller: Caller, @Param('id') id: string): void {
+    const t = this.visibleTrust(caller, id);
+    if (t.trustorUserId !== caller.user.id && !caller.isAdmin)
+      throw forbidden('Only the trustor may delete a trust.', 'Forbidden');
+    this.store.identity.trusts.delete(id);
+  }
+
+  /** Its trustor, its trustee and admins may read a trust; to anyone else it does not exist. */
+  private visibleTrust(caller: Caller, id: string) {
+    const t = this.store.identity.trusts.get(id);
+    if (!t || (!caller.isAdmin && t.trustorUserId !== caller.user.id && t.trusteeUserId !== caller.user.id))
+      throw notFound(`Could not find trust: ${id}.`, 'TrustNotFound');
+    return t;
   }
 
   private regionView(base: string, id: string) {

@@ -1,5 +1,6 @@
-import { ApiError, badRequest, unauthorized } from '../http/api-error';
+import { ApiError, badRequest, forbidden, unauthorized } from '../http/api-error';
 import type { IdentityState, Project, Role, Token, User } from '../store/identity-state';
+import { redeemTrust } from './keystone-trusts';
 
 type Json = Record<string, unknown>;
 
@@ -37,6 +38,17 @@ export function authenticate(identity: IdentityState, body: unknown, now: number
     throw unauthorized();
   }
 
+  // A token got from a trust is rescoped to nothing else (Keystone refuses that too).
+  if (fromToken?.trustId) throw forbidden('A token got from a trust cannot be rescoped.', 'Forbidden');
+  if (isObject(auth.scope) && auth.scope['OS-TRUST:trust'] !== undefined) {
+    const redeemed = redeemTrust(identity, user, auth.scope, now);
+    return identity.issue({
+      ...redeemed,
+      methods: methods as string[],
+      issuedAt: now,
+      expiresAt: Math.min(now + ttlS * 1000, fromToken?.expiresAt ?? Infinity),
+    });
+  }
   const project = scopedProject(identity, auth.scope);
   let roles: Role[] = [];
   if (project) {

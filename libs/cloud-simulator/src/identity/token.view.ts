@@ -30,5 +30,14 @@ export function toTokenView(
     token.roles = t.roles.map((r) => ({ id: r.id, name: r.name }));
     if (catalog) token.catalog = catalog;
   }
+  const trust = t.trustId ? identity.trusts.get(t.trustId) : undefined;
+  if (trust) {
+    token['OS-TRUST:trust'] = {
+      id: trust.id,
+      impersonation: trust.impersonation,
+      trustor_user: { id: trust.trustorUserId },
+      trustee_user: { id: trust.trusteeUserId },
+    };
+  }
   return { token };
 }

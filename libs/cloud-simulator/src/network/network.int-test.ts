@@ -66,6 +66,14 @@ describe('Neutron v2.0', () => {
     expect(bad.body.NeutronError.message).toBe('Invalid input for tags. Reason: \'"a,b"\' is not a valid tag.');
   });
 
+  it("replaces a port's tags through its tags resource", async () => {
+    const p = (await f.call('POST', `${NEUTRON}/ports`, { body: { port: { network_id: PRIVATE } } })).body.port;
+    const put = await f.call('PUT', `${NEUTRON}/ports/${p.id}/tags`, { body: { tags: ['node=x', 'blue'] } });
+    expect(put).toMatchObject({ status: 200, body: { tags: ['node=x', 'blue'] } });
+    expect((await f.call('GET', `${NEUTRON}/ports/${p.id}`)).body.port.tags).toEqual(['node=x', 'blue']);
+    expect((await f.call('PUT', `${NEUTRON}/ports/${p.id}/tags`, { body: { tags: ['a,b'] } })).status).toBe(400);
+  });
+
   it('allocates port addresses from the subnet and refuses one already taken', async () => {
     const a = await f.call('POST', `${NEUTRON}/ports`, { body: { port: { network_id: PRIVATE, name: 'a' } } });
     expect(a.status).toBe(201);

@@ -39,7 +39,7 @@ function parseFixedIps(v: unknown): { subnetId?: string; ipAddress?: string }[] 
 }
 
 /**
- * `tags: [string]` in a create (Neutron's tag-ports-during-bulk-creation): each 1 to 255
+ * `tags: [string]` in a create (Neutron's tag-ports-during-bulk-creation) or a tags update: each 1 to 255
  * characters, without commas, since list filters join tags with them.
  */
 function parseTags(v: unknown): string[] | undefined {
@@ -176,6 +176,17 @@ export class PortsController {
     port.updated = now;
     port.revision += 1;
     return { port: toPortView(port) };
+  }
+
+  /** Replaces every tag, as Neutrons before 2023.1 need after a create that dropped them. */
+  @Put(':id/tags')
+  replaceTags(@Api() api: RegionApi, @Param('id') id: string, @Body() body: unknown) {
+    const port = this.find(api, id);
+    if (!isObject(body) || body.tags === undefined) throw badRequest('Resource body required');
+    port.tags = [...new Set(parseTags(body.tags))];
+    port.updated = Date.now();
+    port.revision += 1;
+    return { tags: [...port.tags] };
   }
 
   @Delete(':id')

@@ -144,14 +144,20 @@ export function references(value: unknown, out = new Set<string>()): Set<string>
   return out;
 }
 
-/** Every `[resource, attribute]` a value reads through get_attr. */
-export function attributeReferences(value: unknown, out: [string, string][] = []): [string, string][] {
+/** Every `[resource, attribute, path]` a value at `path` reads through get_attr. */
+export function attributeReferences(
+  value: unknown,
+  out: [string, string, string][] = [],
+  path = '',
+): [string, string, string][] {
   const fn = functionOf(value);
   if (fn?.[0] === 'get_attr' && Array.isArray(fn[1]) && typeof fn[1][0] === 'string' && typeof fn[1][1] === 'string') {
-    out.push([fn[1][0], fn[1][1]]);
+    // The third element is where, as Heat names it in its message: `resources.x.properties.value.get_attr`.
+    out.push([fn[1][0], fn[1][1], path ? `${path}.get_attr` : 'get_attr']);
   }
-  if (Array.isArray(value)) value.forEach((v) => attributeReferences(v, out));
-  else if (isObject(value)) Object.values(value).forEach((v) => attributeReferences(v, out));
+  if (Array.isArray(value)) value.forEach((v, i) => attributeReferences(v, out, `${path}[${i}]`));
+  else if (isObject(value))
+    Object.entries(value).forEach(([k, v]) => attributeReferences(v, out, path ? `${path}.${k}` : k));
   return out;
 }
 

@@ -208,12 +208,12 @@ describe('Heat v1', () => {
       {
         template: {
           heat_template_version: '2016-10-14',
-          resources: { s: { type: 'OS::Heat::None' } },
+          resources: { s: { type: 'OS::Heat::RandomString' } },
           outputs: { o: { value: { get_attr: ['s', 'nope'] } } },
         },
       },
-      'InvalidTemplateAttribute',
-      'The Referenced Attribute (s nope) is incorrect.',
+      'StackValidationFailed',
+      'outputs.o.value.get_attr: : The Referenced Attribute (s nope) is incorrect.',
     );
     await check(
       broken({ a: { type: 'OS::Heat::None', depends_on: 'b' }, b: { type: 'OS::Heat::None', depends_on: 'a' } }),
@@ -278,7 +278,8 @@ describe('Heat v1', () => {
     expect((await f.call('PUT', `${heat}/stacks/web/${id}`, { body: { template: TEMPLATE } })).status).toBe(202);
     const replaced = (await show(id)).body.stack;
     expect(replaced.parameters).toMatchObject({ greeting: 'hello', flavor: 'm1.tiny' });
-    expect(replaced.tags).toBeNull();
+    // The stack shows no tags as [] (a listing as null).
+    expect(replaced.tags).toEqual([]);
 
     const smaller = { ...TEMPLATE, resources: { port: TEMPLATE.resources.port }, outputs: {} };
     await f.call('PUT', `${heat}/stacks/web/${id}`, { body: { template: smaller } });

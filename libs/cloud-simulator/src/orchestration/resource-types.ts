@@ -28,6 +28,8 @@ export interface ResourceState {
 export interface ResourceType {
   properties: string[];
   attributes: string[];
+  /** Takes any property and attribute (OS::Heat::None, made to stand in for any other type). */
+  open?: boolean;
   /** Checks resolved properties; DEFERRED values (from resources not made yet) are skipped. */
   validate(scope: StackScope, name: string, props: Record<string, unknown>): void;
   /** Makes the cloud object; an ApiError here fails the stack's action with Heat's wording. */
@@ -52,8 +54,15 @@ const propertyError = (res: string, path: string, message: string) =>
 const notAssigned = (res: string, prop: string) => propertyError(res, '', `Property ${prop} not assigned`);
 
 function checkUnknown(res: string, type: ResourceType, props: Record<string, unknown>): void {
+  if (type.open) return;
   for (const key of Object.keys(props))
     if (!type.properties.includes(key)) throw propertyError(res, '', `Unknown Property ${key}`);
+}
+
+/** What POST /validate checks of a resource's properties: their names, not their values. */
+export function checkPropertyNames(res: string, type: ResourceType, props: unknown): void {
+  if (typeof props === 'object' && props !== null && !Array.isArray(props))
+    checkUnknown(res, type, props as Record<string, unknown>);
 }
 
 /** Heat's generated names: `<stack>-<resource>-<12 random lowercase characters>`. */
@@ -608,7 +617,10 @@ export function randomString(props: Record<string, unknown>): string {
 
 /** Resources that exist only in Heat: nothing in the cloud to wait for or delete. */
 const heatOnly = (
-  o: Pick<ResourceType, 'properties' | 'attributes' | 'validate' | 'create' | 'update' | 'attribute' | 'reference'>,
+  o: Pick<
+    ResourceType,
+    'properties' | 'attributes' | 'open' | 'validate' | 'create' | 'update' | 'attribute' | 'reference'
+  >,
 ): ResourceType => ({
   ...o,
   delete() {},
@@ -672,6 +684,7 @@ const randomStringType = heatOnly({
 const noneType = heatOnly({
   properties: [],
   attributes: ['show'],
+  open: true,
   validate() {},
   create(scope, res) {
     res.physicalId = physicalName(scope.stack, res.name);
@@ -681,11 +694,63 @@ const noneType = heatOnly({
     res.updated = scope.now;
     return true;
   },
-  attribute: () => ({}),
+  // Any attribute of a None is null; `show` is its (empty) data.
+  attribute: (_scope, _res, name) => (name === 'show' ? {} : null),
   reference(_scope, res) {
     return res.physicalId;
   },
 });
+
+/**
+ * Heat's test resource: stores `value` (its `output`), and with `fail` fails the create or update
+ * that makes it, with Heat's ValueError. Its waits and client polling are not simulated.
+ */
+const testResourceType: ResourceType = {
+  properties: [
+    'value',
+    'update_replace',
+    'fail',
+    'client_name',
+    'entity_name',
+    'wait_secs',
+    'action_wait_secs',
+    'attr_wait_secs',
+    'constraint_prop_secs',
+    'update_replace_value',
+  ],
+  attributes: ['output', 'show'],
+  validate(_scope, name, props) {
+    checkUnknown(name, this as ResourceType, props);
+  },
+  create(scope, res) {
+    if (res.properties.fail === true) return;
+    res.physicalId = physicalName(scope.stack, res.name);
+    res.data.value = res.properties.value ?? 'test_string';
+  },
+  update(scope, res, props) {
+    // A new value with update_replace makes Heat replace the resource.
+    if (props.value !== res.properties.value && props.update_replace === true) return false;
+    res.properties = props;
+    if (props.fail !== true) res.data.value = props.value ?? 'test_string';
+    res.updated = scope.now;
+    return true;
+  },
+  delete() {},
+  finishDelete() {},
+  gone: () => true,
+  state(scope, res) {
+    const action = scope.stack.action;
+    if (res.properties.fail === true && (action === 'CREATE' || action === 'UPDATE'))
+      return { status: 'FAILED', reason: `ValueError: resources.${res.name}: Test Resource failed ${res.name}` };
+    return { status: 'COMPLETE' };
+  },
+  attribute(_scope, res, name) {
+    return name === 'show' ? { value: res.data.value ?? null } : (res.data.value ?? null);
+  },
+  reference(_scope, res) {
+    return res.physicalId || null;
+  },
+};
 
 const VALUE_TYPES: ParameterType[] = ['string', 'number', 'json', 'comma_delimited_list', 'boolean'];
 
@@ -738,6 +803,7 @@ export const RESOURCE_TYPES: Record<string, ResourceType> = {
   'OS::Heat::RandomString': randomStringType,
   'OS::Heat::None': noneType,
   'OS::Heat::Value': valueType,
+  'OS::Heat::TestResource': testResourceType,
 };
 
 /** The type a name stands for, following the environment's resource_registry aliases. */

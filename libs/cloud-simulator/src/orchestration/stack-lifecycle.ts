@@ -5,9 +5,9 @@ import { ApiError } from '../http/api-error';
 import type { RegionState } from '../store/region-state';
 import { POWER, type Stack, type StackAction, type StackResource } from '../store/resources';
 import type { SimulatorStore } from '../store/simulator-store';
-import { parseTemplate, resolveParameters, TYPE_LABELS, type HotTemplate } from './hot-template';
+import { parseTemplate, resolveParameters, TYPE_LABELS, validationFailed, type HotTemplate } from './hot-template';
 import { attributeReferences, dependencyOrder, DEFERRED, resolve, type ResolveContext } from './intrinsics';
-import { canonicalType, resourceType, type StackScope } from './resource-types';
+import { canonicalType, checkPropertyNames, resourceType, type StackScope } from './resource-types';
 import type { StackInput } from './stack-request';
 
 /**
@@ -74,10 +74,14 @@ function prepare(
   });
   const order = dependencyOrder(t);
   const types = new Map([...t.resources.values()].map((r) => [r.name, resourceType(r.type, aliases)]));
-  const checkAttributes = (value: unknown) => {
-    for (const [res, attr] of attributeReferences(value)) {
-      if (!types.get(res)?.attributes.includes(attr))
-        throw new ApiError(400, `The Referenced Attribute (${res} ${attr}) is incorrect.`, 'InvalidTemplateAttribute');
+  // Heat names where the reference is; a create says it with an empty second part (`path: : …`).
+  const checkAttributes = (value: unknown, at: string) => {
+    for (const [res, attr, path] of attributeReferences(value, [], at)) {
+      const type = types.get(res);
+      if (!type?.open && !type?.attributes.includes(attr))
+        throw validationFailed(
+          `${path}: ${o.lenient ? '' : ': '}The Referenced Attribute (${res} ${attr}) is incorrect.`,
+        );
     }
   };
   const params = { ...parameters, ...pseudoParameters(stack) };
@@ -88,24 +92,35 @@ function prepare(
   };
   const scope: StackScope = { store, api, stack: stack as Stack, now: Date.now() };
   for (const r of t.resources.values()) {
-    checkAttributes(r.properties);
-    types.get(r.name)!.validate(scope, r.name, resolve(r.properties, deferred) as Record<string, unknown>);
+    checkAttributes(r.properties, `resources.${r.name}.properties`);
+    const type = types.get(r.name)!;
+    // POST /validate checks property names only; values wait for a create.
+    if (o.lenient) checkPropertyNames(r.name, type, r.properties);
+    else type.validate(scope, r.name, resolve(r.properties, deferred) as Record<string, unknown>);
   }
-  for (const o of t.outputs.values()) checkAttributes(o.value);
+  for (const out of t.outputs.values()) checkAttributes(out.value, `outputs.${out.name}.value`);
   return { template: t, parameters, order, aliases };
 }
 
 /** `POST /validate`: the template checked as for a create, without parameter values; Heat's summary of it. */
 export function validateTemplate(store: SimulatorStore, api: RegionApi, input: StackInput): Record<string, unknown> {
-  const p = prepare(
-    store,
-    api,
-    { id: 'None', name: 'validate', projectId: api.caller.project.id },
-    input.template,
-    givenParametersOf(input),
-    input,
-    { lenient: true },
-  );
+  let p: Prepared;
+  try {
+    p = prepare(
+      store,
+      api,
+      { id: 'None', name: 'validate', projectId: api.caller.project.id },
+      input.template,
+      givenParametersOf(input),
+      input,
+      { lenient: true },
+    );
+  } catch (e) {
+    // Heat's validate answers a failed validation as a plain HTTPBadRequest.
+    if (e instanceof ApiError && e.type === 'StackValidationFailed')
+      throw new ApiError(400, e.message, 'HTTPBadRequest');
+    throw e;
+  }
   const parameters: Record<string, unknown> = {};
   for (const def of p.template.parameters.values()) {
     const entry: Record<string, unknown> = {
@@ -472,7 +487,12 @@ export function settleStack(store: SimulatorStore, api: RegionApi, stack: Stack,
   }
   for (const res of stack.doomed) resourceType(res.type).finishDelete(scope, res);
   stack.doomed = [];
-  finish(scope, 'COMPLETE', `Stack ${action} completed successfully`);
+  // Of the simulated types only servers have a check of their own; Heat says so of the others.
+  const partial =
+    action === 'CHECK' && [...stack.resources.values()].some((r) => r.type !== 'OS::Nova::Server')
+      ? ". 'CHECK' not fully supported (see resources)"
+      : '';
+  finish(scope, 'COMPLETE', `Stack ${action} completed successfully${partial}`);
   return stack;
 }
 
@@ -539,7 +559,15 @@ export function abandonStack(api: RegionApi, stack: Stack): Record<string, unkno
     const s = r.type === 'OS::Nova::Server' ? api.region.servers.get(r.physicalId) : undefined;
     if (s) s.stackId = null;
   }
-  api.region.forgetStack(stack);
+  // Heat deletes the stack's record, not its resources: by its id it shows DELETE_COMPLETE.
+  const now = Date.now();
+  stack.resources.clear();
+  stack.doomed = [];
+  stack.action = 'DELETE';
+  stack.status = 'COMPLETE';
+  stack.statusReason = 'Stack DELETE completed successfully';
+  stack.deleted = now;
+  api.region.buryStack(stack);
   return data;
 }
 
@@ -578,17 +606,22 @@ export function resourceStatus(scope: StackScope, res: StackResource): { status:
   return { status: `${stack.action}_${state.status}`, reason: state.reason ?? 'state changed' };
 }
 
-/** Finds a live stack by name or id in the caller's project (any project for an admin). */
+/**
+ * Finds a stack by name or id in the caller's project (any project for an admin): a live one, or
+ * by id a deleted one too, as Heat still resolves a deleted stack's id (not its name).
+ */
 export function findStack(store: SimulatorStore, api: RegionApi, nameOrId: string): Stack | null {
   const { region, caller } = api;
+  const mine = (s: Stack) => s.projectId === caller.project.id || caller.isAdmin;
   const byId = region.stacks.get(nameOrId);
   const candidates = byId ? [byId] : [...region.stacks.values()].filter((s) => s.name === nameOrId);
   for (const s of candidates) {
-    if (s.projectId !== caller.project.id && !caller.isAdmin) continue;
+    if (!mine(s)) continue;
     const live = settleStack(store, api, s);
     if (live) return live;
   }
-  return null;
+  const dead = region.tombstones.get(nameOrId);
+  return dead && mine(dead) ? dead : null;
 }
 
 /** The stack at `/stacks/{name}/{id}`, live or (for show only) deleted. */

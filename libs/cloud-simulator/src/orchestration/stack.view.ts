@@ -25,7 +25,8 @@ export function toStackSummary(api: RegionApi, stack: Stack): Record<string, unk
   return {
     id: stack.id,
     stack_name: stack.name,
-    description: stackDescription(stack),
+    // Heat's listing leaves the description empty; the stack itself shows it.
+    description: '',
     creation_time: isoSeconds(stack.created),
     updated_time: stack.updated === null ? null : isoSeconds(stack.updated),
     deletion_time: stack.deleted === null ? null : isoSeconds(stack.deleted),
@@ -52,6 +53,9 @@ export function toStackView(scope: StackScope): Record<string, unknown> {
     parameters.simulated_wait_time = parameterString(stack.givenParameters.simulated_wait_time);
   const view: Record<string, unknown> = {
     ...toStackSummary(scope.api, stack),
+    description: stackDescription(stack),
+    // A listing shows no tags as null, the stack itself as [].
+    tags: [...stack.tags],
     parameters,
     template_description: stackDescription(stack),
     capabilities: [],

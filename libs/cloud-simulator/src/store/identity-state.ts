@@ -36,6 +36,20 @@ export interface Token {
   issuedAt: number;
   expiresAt: number;
   auditId: string;
+  /** Set on a token got by redeeming a trust (scope `OS-TRUST:trust`). */
+  trustId?: string;
+}
+
+/** A Keystone trust: the trustor lets the trustee act in one project with some of the trustor's roles. */
+export interface Trust {
+  id: string;
+  trustorUserId: string;
+  trusteeUserId: string;
+  projectId: string;
+  roles: Role[];
+  /** A redeemed token speaks as the trustor (true) or as the trustee (false). */
+  impersonation: boolean;
+  expiresAt: number | null;
 }
 
 /** Who is calling, as every cloud API sees it once the token is checked. */
@@ -63,6 +77,8 @@ export class IdentityState {
   /** userId → projectId → roles. */
   private readonly assignments = new Map<string, Map<string, Role[]>>();
   private readonly tokens = new Map<string, Token>();
+  /** Kept across resets, as tokens are: whoever holds one is the same user after a reset. */
+  readonly trusts = new Map<string, Trust>();
 
   constructor(seed: SimulatorSeed) {
     for (const d of seed.domains) this.domains.set(d.id, { id: d.id, name: d.name });

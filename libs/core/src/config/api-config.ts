@@ -3,7 +3,6 @@ import {
   ArrayNotEmpty,
   IsBoolean,
   IsDefined,
-  IsIn,
   IsInstance,
   IsInt,
   IsOptional,
@@ -17,9 +16,6 @@ import { MAX_ACTION_TIMEOUT_S } from '../clock';
 import { CommonConfig } from './common-config';
 import { Secret } from '../secret';
 import { EmptyAsUnset, ToBoolean, ToNumber, ToSecret } from './load-config';
-
-export const AUTH_MODES = ['noauth', 'keystone'] as const;
-export type AuthMode = (typeof AUTH_MODES)[number];
 
 /** The KEYSTONE_* settings are needed in keystone mode, and checked whenever they are given. */
 const forKeystone = (o: ApiConfig, v: unknown) => o.AUTH_MODE === 'keystone' || v !== undefined;
@@ -41,14 +37,6 @@ export class ApiConfig extends CommonConfig {
   @IsOptional()
   @IsString()
   API_HOST?: string;
-
-  /**
-   * Who a request is from: `keystone` validates its X-Auth-Token with Keystone; `noauth` (the
-   * all-in-one default) believes the X-Project-Id / X-User-Id / X-Roles headers.
-   */
-  @Expose()
-  @IsIn(AUTH_MODES)
-  AUTH_MODE: AuthMode = 'noauth';
 
   /** Keystone v3 that validates tokens, e.g. https://keystone.example.com/v3, and Grove's service user there. */
   @Expose()

@@ -1,5 +1,5 @@
 import { Expose } from 'class-transformer';
-import { IsDefined, IsInstance, IsInt, IsOptional, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { IsDefined, IsIn, IsInstance, IsInt, IsOptional, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { Secret } from '../secret';
 import { EmptyAsUnset, ToNumber, ToSecret } from './load-config';
 import { LoggingConfig } from './logging-config';
@@ -19,8 +19,22 @@ const WellAboveHeartbeat = () =>
     },
   });
 
+export const AUTH_MODES = ['noauth', 'keystone'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
 /** Settings every Grove process reads. */
 export class CommonConfig extends LoggingConfig {
+  /**
+   * Who a request is from and whose rights cloud work uses. `keystone`: the api validates each
+   * X-Auth-Token with Keystone and keeps a trust from each user to Grove's service user; the
+   * engine works in the owner's project through it (CLOUD_* then names that same service user).
+   * `noauth` (the all-in-one default): the api believes the X-Project-Id / X-User-Id / X-Roles
+   * headers, and the engine works as the CLOUD_* account.
+   */
+  @Expose()
+  @IsIn(AUTH_MODES)
+  AUTH_MODE: AuthMode = 'noauth';
+
   /** Postgres, e.g. postgres://postgres@127.0.0.1:5432/grove. Unset in all-in-one mode: an embedded Postgres is started. */
   @Expose()
   @EmptyAsUnset()

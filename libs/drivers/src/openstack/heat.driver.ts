@@ -5,6 +5,7 @@ import type {
   OrchestrationDriver,
   Stack,
   StackCreate,
+  StackResource,
   StackSources,
   StackUpdate,
 } from '../orchestration/orchestration.driver';
@@ -91,6 +92,20 @@ export class HeatDriver implements OrchestrationDriver {
       return null;
     }
     return toStack(res.body.stack);
+  }
+
+  async listStackResources(id: string, signal?: AbortSignal): Promise<StackResource[] | null> {
+    const path = await this.path(id, signal);
+    if (!path) return null;
+    const res = await this.heat.call<{
+      resources?: { resource_name: string; resource_type: string; physical_resource_id?: string }[];
+    }>('GET', `${path}/resources?nested_depth=5`, { expect: [404], signal });
+    if (res.status === 404) return null;
+    return (res.body.resources ?? []).map((r) => ({
+      name: r.resource_name,
+      type: r.resource_type,
+      physicalId: r.physical_resource_id ?? '',
+    }));
   }
 
   async getStackSources(id: string, signal?: AbortSignal): Promise<StackSources | null> {

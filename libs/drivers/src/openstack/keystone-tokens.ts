@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { CloudAuthError } from '@grove/core';
-import { JsonHttp } from '../http/json-http';
+import { errorMessage, JsonHttp } from '../http/json-http';
 import type { CloudCredentials } from '../identity/identity.driver';
 import { KeystoneDriver } from './keystone.driver';
 
@@ -101,6 +101,40 @@ export class KeystoneTokenValidator {
       roles: (t.roles ?? []).map((r) => r.name),
       expiresAt,
     };
+  }
+
+  /**
+   * Makes the trust the engine works through (Senlin's trust flow): from the token's user, in its
+   * project and with its roles, to Grove's service user, impersonating the user so that the cloud
+   * sees the user (their keypairs, their quota). Only the user's own token can make it. Returns
+   * the trust's id; a CloudAuthError with Keystone's reason when Keystone refuses.
+   */
+  async createTrust(token: string, who: TokenIdentity): Promise<string> {
+    const service = await this.service.token();
+    const res = await this.http.request<{ trust?: { id?: string } }>({
+      method: 'POST',
+      url: `${this.o.credentials.authUrl.replace(/\/+$/, '')}/OS-TRUST/trusts`,
+      headers: { 'X-Auth-Token': token },
+      body: {
+        trust: {
+          trustor_user_id: who.userId,
+          trustee_user_id: service.userId,
+          project_id: who.projectId,
+          impersonation: true,
+          roles: who.roles.map((name) => ({ name })),
+        },
+      },
+      expect: [400, 401, 403, 404],
+    });
+    if (res.status !== 201 && res.status !== 200) {
+      throw new CloudAuthError(
+        `Keystone would not let user ${who.userId} delegate to Grove (${res.status}): ${errorMessage(res.body)}`,
+        res.status,
+      );
+    }
+    const id = res.body?.trust?.id;
+    if (typeof id !== 'string') throw new CloudAuthError('Keystone: the trust it made has no id');
+    return id;
   }
 
   async close(): Promise<void> {

@@ -26,9 +26,19 @@ export class KeystoneDriver implements IdentityDriver {
   private current: AuthToken | null = null;
   private inflight: Promise<AuthToken> | null = null;
 
+  /**
+   * With `trust`, the token is scoped to that Keystone trust (the owner's project, with the
+   * owner's roles) instead of the credentials' own project: the trust is looked up when a token
+   * is first needed.
+   */
   constructor(
     private readonly creds: CloudCredentials,
     private readonly http: JsonHttp,
+    private readonly trust?: {
+      id: () => Promise<string>;
+      refused: (trustId: string) => Promise<void>;
+      describe: string;
+    },
   ) {}
 
   async token(signal?: AbortSignal): Promise<AuthToken> {
@@ -65,6 +75,10 @@ export class KeystoneDriver implements IdentityDriver {
 
   private async authenticate(): Promise<AuthToken> {
     const c = this.creds;
+    const trustId = this.trust ? await this.trust.id() : null;
+    const scope = trustId
+      ? { 'OS-TRUST:trust': { id: trustId } }
+      : { project: { name: c.projectName, domain: { name: c.projectDomainName } } };
     const res = await this.http
       .request<TokenBody>({
         method: 'POST',
@@ -79,12 +93,26 @@ export class KeystoneDriver implements IdentityDriver {
                 user: { name: c.username, domain: { name: c.userDomainName }, password: c.password.reveal() },
               },
             },
-            scope: { project: { name: c.projectName, domain: { name: c.projectDomainName } } },
+            scope,
           },
         },
       })
-      .catch((e: unknown) => {
+      .catch(async (e: unknown) => {
         const status = (e as { httpStatus?: number }).httpStatus;
+        if (this.trust && trustId && (status === 403 || status === 404)) {
+          // The trust is gone or not ours to redeem; a 401 may be our own password, so that keeps it.
+          await this.trust.refused(trustId).catch(() => undefined);
+          throw new CloudAuthError(
+            `Keystone refused user '${c.username}' the trust of ${this.trust.describe}: it was deleted or expired, or it names another trustee`,
+            401,
+          );
+        }
+        if (this.trust && status === 401) {
+          throw new CloudAuthError(
+            `Keystone refused user '${c.username}' (its password, or the trust of ${this.trust.describe}, whose trustor may have lost the roles it delegates)`,
+            401,
+          );
+        }
         if (status === 401) {
           throw new CloudAuthError(
             `Keystone refused the credentials of user '${c.username}' for project '${c.projectName}'`,

@@ -2,6 +2,7 @@ import { isUuid } from '@grove/core';
 import { LookupCache } from '../http/lookup-cache';
 import type { FloatingIp, Network, NetworkDriver, Port, PortCreate, Subnet } from '../network/network.driver';
 import type { OpenStackService } from './openstack-service';
+import { ownedBy } from './project-scope';
 
 interface RawPort {
   id: string;
@@ -9,6 +10,7 @@ interface RawPort {
   fixed_ips?: { subnet_id: string; ip_address: string }[];
   device_id?: string;
   mac_address?: string;
+  tags?: string[];
 }
 interface RawFip {
   id: string;
@@ -16,6 +18,24 @@ interface RawFip {
   port_id: string | null;
   description?: string;
 }
+
+interface RawNetwork {
+  id: string;
+  name: string;
+  subnets?: string[];
+  shared?: boolean;
+  'router:external'?: boolean;
+}
+interface RawSubnet {
+  id: string;
+  name: string;
+  network_id: string;
+  cidr: string;
+  ip_version: number;
+}
+
+/** Whether the calls' project may use a resource Neutron showed. */
+type Visible<T> = (raw: T, project: string, signal?: AbortSignal) => Promise<boolean>;
 
 const toPort = (p: RawPort): Port => ({
   id: p.id,
@@ -36,12 +56,27 @@ export class NeutronDriver implements NetworkDriver {
 
   constructor(private readonly neutron: OpenStackService) {}
 
-  /** By id when the value is a UUID and such a thing exists, else by exact name; remembered a minute. */
-  private find<T extends object>(collection: string, nameOrId: string, signal?: AbortSignal): Promise<T | null> {
-    return this.lookups.get(collection, nameOrId, () => this.lookup<T>(collection, nameOrId, signal));
+  /**
+   * By id when the value is a UUID and such a thing exists, else by exact name; remembered a
+   * minute. Only what `visible` lets the calls' project see counts: another project's port or
+   * security group is not found, even by an admin account that Neutron shows everything to.
+   */
+  private find<T extends object>(
+    collection: string,
+    nameOrId: string,
+    visible: Visible<T>,
+    signal?: AbortSignal,
+  ): Promise<T | null> {
+    return this.lookups.get(collection, nameOrId, () => this.lookup<T>(collection, nameOrId, visible, signal));
   }
 
-  private async lookup<T>(collection: string, nameOrId: string, signal?: AbortSignal): Promise<T | null> {
+  private async lookup<T extends object>(
+    collection: string,
+    nameOrId: string,
+    visible: Visible<T>,
+    signal?: AbortSignal,
+  ): Promise<T | null> {
+    const project = await this.neutron.project(signal);
     // Paths are dashed (`security-groups`), body keys underscored (`security_groups`).
     const plural = collection.replace(/-/g, '_');
     const singular = plural.replace(/ies$/, 'y').replace(/s$/, '');
@@ -50,7 +85,7 @@ export class NeutronDriver implements NetworkDriver {
         expect: [404],
         signal,
       });
-      if (res.status !== 404) return res.body[singular];
+      if (res.status !== 404 && (await visible(res.body[singular], project, signal))) return res.body[singular];
     }
     const res = await this.neutron.call<Record<string, T[]>>(
       'GET',
@@ -59,31 +94,35 @@ export class NeutronDriver implements NetworkDriver {
         signal,
       },
     );
-    return res.body[plural]?.[0] ?? null;
+    for (const found of res.body[plural] ?? []) if (await visible(found, project, signal)) return found;
+    return null;
   }
 
+  /** A network the project owns, or one shared with every project, or an external one (floating IPs). */
+  private readonly networkVisible: Visible<RawNetwork> = async (n, project) =>
+    ownedBy(n, project) || n.shared === true || n['router:external'] === true;
+
+  /** A subnet the project owns, or one on a network it may use. */
+  private readonly subnetVisible: Visible<RawSubnet> = async (s, project, signal) =>
+    ownedBy(s, project) ||
+    (await this.find<RawNetwork>('networks', s.network_id, this.networkVisible, signal)) !== null;
+
+  private readonly ownVisible: Visible<object> = async (o, project) => ownedBy(o, project);
+
   async findNetwork(nameOrId: string, signal?: AbortSignal): Promise<Network | null> {
-    const n = await this.find<{ id: string; name: string; subnets?: string[]; 'router:external'?: boolean }>(
-      'networks',
-      nameOrId,
-      signal,
-    );
+    const n = await this.find<RawNetwork>('networks', nameOrId, this.networkVisible, signal);
     return n ? { id: n.id, name: n.name, subnets: n.subnets ?? [], external: n['router:external'] ?? false } : null;
   }
 
   async findSubnet(nameOrId: string, signal?: AbortSignal): Promise<Subnet | null> {
-    const s = await this.find<{ id: string; name: string; network_id: string; cidr: string; ip_version: number }>(
-      'subnets',
-      nameOrId,
-      signal,
-    );
+    const s = await this.find<RawSubnet>('subnets', nameOrId, this.subnetVisible, signal);
     return s
       ? { id: s.id, name: s.name, networkId: s.network_id, cidr: s.cidr, ipVersion: s.ip_version === 6 ? 6 : 4 }
       : null;
   }
 
   async findSecurityGroup(nameOrId: string, signal?: AbortSignal) {
-    const g = await this.find<{ id: string; name: string }>('security-groups', nameOrId, signal);
+    const g = await this.find<{ id: string; name: string }>('security-groups', nameOrId, this.ownVisible, signal);
     return g ? { id: g.id, name: g.name } : null;
   }
 
@@ -95,18 +134,31 @@ export class NeutronDriver implements NetworkDriver {
     if (req.vnicType) port['binding:vnic_type'] = req.vnicType;
     if (req.tags?.length) port.tags = req.tags;
     const res = await this.neutron.call<{ port: RawPort }>('POST', '/ports', { body: { port }, signal });
-    return toPort(res.body.port);
+    const made = res.body.port;
+    // Neutron before 2023.1 drops tags given in a create (unless ML2 has its
+    // tag_ports_during_bulk_creation extension): tag the port right after, and never keep it untagged.
+    if (req.tags?.length && !req.tags.every((t) => made.tags?.includes(t))) {
+      try {
+        await this.neutron.call('PUT', `/ports/${made.id}/tags`, { body: { tags: req.tags }, signal });
+      } catch (err) {
+        await this.deletePort(made.id).catch(() => undefined);
+        throw err;
+      }
+    }
+    return toPort(made);
   }
 
   async getPort(id: string, signal?: AbortSignal): Promise<Port | null> {
     const res = await this.neutron.call<{ port: RawPort }>('GET', `/ports/${id}`, { expect: [404], signal });
-    return res.status === 404 ? null : toPort(res.body.port);
+    if (res.status === 404 || !ownedBy(res.body.port, await this.neutron.project(signal))) return null;
+    return toPort(res.body.port);
   }
 
   async listPorts(filter: { tags: string[] }, signal?: AbortSignal): Promise<Port[]> {
-    const q = new URLSearchParams({ tags: filter.tags.join(',') });
+    const project = await this.neutron.project(signal);
+    const q = new URLSearchParams({ tags: filter.tags.join(','), project_id: project });
     const res = await this.neutron.call<{ ports: RawPort[] }>('GET', `/ports?${q}`, { signal });
-    return (res.body.ports ?? []).map(toPort);
+    return (res.body.ports ?? []).filter((p) => ownedBy(p, project)).map(toPort);
   }
 
   async setPortSecurityGroups(id: string, securityGroups: string[], signal?: AbortSignal): Promise<void> {
@@ -132,12 +184,11 @@ export class NeutronDriver implements NetworkDriver {
   }
 
   async findFloatingIp(address: string, signal?: AbortSignal): Promise<FloatingIp | null> {
-    const res = await this.neutron.call<{ floatingips: RawFip[] }>(
-      'GET',
-      `/floatingips?floating_ip_address=${encodeURIComponent(address)}`,
-      { signal },
-    );
-    const f = res.body.floatingips?.[0];
+    // Only the project's own: an admin account would find (and then take) another project's.
+    const project = await this.neutron.project(signal);
+    const q = new URLSearchParams({ floating_ip_address: address, project_id: project });
+    const res = await this.neutron.call<{ floatingips: RawFip[] }>('GET', `/floatingips?${q}`, { signal });
+    const f = res.body.floatingips?.find((x) => ownedBy(x, project));
     return f ? toFip(f) : null;
   }
 

@@ -1,5 +1,5 @@
 import { CloudResourceFailed } from '@grove/core';
-import { simulatorConnector, useCloudSimulator } from '@grove/testing';
+import { describeComputeDriver, simulatorConnector, useCloudSimulator } from '@grove/testing';
 import type { CloudConnector, CloudDrivers } from '../cloud';
 import { fixedAddressOn } from '../compute/server-address';
 
@@ -79,3 +79,16 @@ describe('NovaDriver server groups against the simulated Nova', () => {
     expect(ports[0].fixedIps).toContainEqual({ subnetId: subnet.id, ipAddress: addr });
   });
 });
+
+const simulated = useCloudSimulator();
+// Builds, actions and deletes take a moment, as Nova's do, so the contract sees their transitions.
+beforeAll(() => simulated.admin.setConfig({ build_time_ms: 100, action_time_ms: 100, delete_time_ms: 100 }));
+describeComputeDriver('the simulator', () => ({
+  connector: simulatorConnector(simulated),
+  region: 'RegionOne',
+  image: 'cirros-0.6.2-x86_64-disk',
+  network: 'private',
+  flavor: { name: 'm1.tiny', id: '1' },
+  resizeFlavor: 'm1.small',
+  waitMs: 30_000,
+}));

@@ -14,6 +14,7 @@ import type {
   ServerGroupPolicy,
   ServerInterface,
 } from '../compute/compute.driver';
+import { ownedBy } from './project-scope';
 import type { OpenStackService } from './openstack-service';
 
 type RawServer = Record<string, unknown> & {
@@ -51,6 +52,9 @@ const toServerGroup = (g: RawServerGroup): ServerGroup => ({
   members: g.members ?? [],
   projectId: g.project_id ?? null,
 });
+
+/** Nova shows a server as DELETED for a moment after its host let go of it, before the row goes: it is gone. */
+const isDeleted = (s: RawServer): boolean => s.status === 'DELETED';
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -91,7 +95,10 @@ export class NovaDriver implements ComputeDriver {
       expect: [404],
       signal,
     });
-    return res.status === 404 ? null : toServer(res.body.server);
+    if (res.status === 404 || isDeleted(res.body.server)) return null;
+    // Another project's server is not there for us, though an admin account may read it.
+    if (!ownedBy(res.body.server, await this.nova.project(signal))) return null;
+    return toServer(res.body.server);
   }
 
   async listServers(filter: { name?: string }, signal?: AbortSignal): Promise<Server[]> {
@@ -104,7 +111,7 @@ export class NovaDriver implements ComputeDriver {
       if (marker) q.set('marker', marker);
       const res = await this.nova.call<{ servers: RawServer[] }>('GET', `/servers/detail?${q}`, { signal });
       const page = res.body.servers ?? [];
-      out.push(...page.map(toServer));
+      out.push(...page.filter((s) => !isDeleted(s)).map(toServer));
       if (page.length < 1000) return out;
       marker = page[page.length - 1].id;
     }
@@ -291,7 +298,8 @@ export class NovaDriver implements ComputeDriver {
       `/os-server-groups/${encodeURIComponent(id)}`,
       { expect: [404], headers: GROUP_VERSION, signal },
     );
-    return res.status === 404 ? null : toServerGroup(res.body.server_group);
+    if (res.status === 404 || !ownedBy(res.body.server_group, await this.nova.project(signal))) return null;
+    return toServerGroup(res.body.server_group);
   }
 
   async findServerGroupByName(name: string, signal?: AbortSignal): Promise<ServerGroup | null> {
@@ -303,7 +311,8 @@ export class NovaDriver implements ComputeDriver {
         { headers: GROUP_VERSION, signal },
       );
       const page = res.body.server_groups ?? [];
-      const found = page.find((g) => g.name === name);
+      const project = await this.nova.project(signal);
+      const found = page.find((g) => g.name === name && ownedBy(g, project));
       if (found) return toServerGroup(found);
       if (page.length < 1000) return null;
     }

@@ -30,6 +30,15 @@ export class OpenStackService {
     return this.versionSegment && !url.endsWith(this.versionSegment) ? `${url}${this.versionSegment}` : url;
   }
 
+  /**
+   * The project this service's calls work in: the token's (the owner's, through a trust; the
+   * account's own in noauth mode). Lookups show only what it owns or what is shared with it, even
+   * when the token is an admin's that Neutron or Nova would show everything to.
+   */
+  async project(signal?: AbortSignal): Promise<string> {
+    return (await this.identity.token(signal)).projectId;
+  }
+
   async call<T = unknown>(method: HttpMethod, path: string, o: ServiceCall = {}): Promise<HttpResponse<T>> {
     for (let attempt = 0; ; attempt++) {
       const token = await this.identity.token(o.signal);

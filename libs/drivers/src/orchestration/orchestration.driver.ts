@@ -29,6 +29,15 @@ export type StackUpdate = Partial<Omit<StackCreate, 'name'>> & {
   clearParameters?: string[];
 };
 
+/** One resource of a stack (or of a stack nested in it). */
+export interface StackResource {
+  name: string;
+  /** e.g. OS::Nova::Server */
+  type: string;
+  /** The cloud resource's id; empty until it exists. */
+  physicalId: string;
+}
+
 /** What a stack was made from, as Heat keeps it. */
 export interface StackSources {
   template: Record<string, unknown>;
@@ -42,6 +51,8 @@ export interface OrchestrationDriver {
   getStack(id: string, signal?: AbortSignal): Promise<Stack | null>;
   /** The stack's template, environment and files (Heat's `/template`, `/environment`, `/files`). */
   getStackSources(id: string, signal?: AbortSignal): Promise<StackSources | null>;
+  /** The stack's resources, those of its nested stacks included; null when the stack is gone. */
+  listStackResources(id: string, signal?: AbortSignal): Promise<StackResource[] | null>;
   /** Stacks carrying every one of `tags`. */
   listStacks(filter: { tags?: string[]; name?: string }, signal?: AbortSignal): Promise<Stack[]>;
   /** A PATCH update: what is not given stays as it is. */

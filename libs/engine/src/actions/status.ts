@@ -118,12 +118,18 @@ export async function setClusterStatus(
   return [events.status(a, clusterObject(cluster), status, reason)];
 }
 
-/** Rows for `count` new members of a cluster, with indexes from `firstIndex` (reserved by the caller). */
+/**
+ * Rows for `count` new members of a cluster, with indexes from `firstIndex` (reserved by the
+ * caller). A member belongs to the user whose action made it (a webhook's: the receiver's owner),
+ * as in Senlin, and so its cloud work uses that user's trust; one made by a user of another
+ * project (an admin) belongs to the cluster's owner, whose project it lives in.
+ */
 export function newMembers(
   cluster: ClusterEntity,
   count: number,
   firstIndex: number,
   data: Record<string, unknown>[] = [],
+  by?: { userId: string; project: string },
 ): NodeEntity[] {
   const now = new Date();
   return Array.from({ length: count }, (_, i) =>
@@ -132,7 +138,7 @@ export function newMembers(
       name: formatNodeName(cluster.config['node.name.format'], firstIndex + i),
       clusterId: cluster.id,
       profileId: cluster.profileId,
-      userId: cluster.userId,
+      userId: by && by.project === cluster.project ? by.userId : cluster.userId,
       project: cluster.project,
       domain: cluster.domain,
       index: firstIndex + i,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CloudConnector, type ServerGroupPolicy } from '@grove/drivers';
+import { CloudConnector, type CloudOwner, type ServerGroupPolicy } from '@grove/drivers';
 import type { LoadBalancerPort, PolicyPorts, PortOptions } from '@grove/policies';
 import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
 import { OctaviaLoadBalancerPort } from './load-balancer-port';
@@ -27,14 +27,14 @@ export class PolicyPortsFactory {
     private readonly cloud: CloudConnector,
   ) {}
 
-  /** Ports of the region the cluster's profile works in. */
-  for(profile: LoadedProfile, preview: boolean): PolicyPorts {
+  /** Ports of the region the cluster's profile works in, working for the cluster's owner. */
+  for(profile: LoadedProfile, preview: boolean, cluster: CloudOwner): PolicyPorts {
     const region = (profile.properties.context as { region_name?: string } | undefined)?.region_name;
-    return this.forRegion(region ?? this.o.config.CLOUD_REGION_NAME, preview);
+    return this.forRegion(region ?? this.o.config.CLOUD_REGION_NAME, cluster, preview);
   }
 
-  forRegion(region: string, preview = false): PolicyPorts {
-    const drivers = this.cloud.forRegion(region);
+  forRegion(region: string, owner: CloudOwner | undefined, preview = false): PolicyPorts {
+    const drivers = this.cloud.forRegion(region, owner);
     const write: Writes = (what, f) =>
       preview
         ? () => {

@@ -84,18 +84,23 @@ export class ProfileContexts {
   /**
    * `deadline` bounds every wait; `signal` aborts on cancel or timeout. The region is the one a
    * region placement policy gave the node (`data.placement.region_name`), else the profile's
-   * `context.region_name`, else the configured one.
+   * `context.region_name`, else the configured one. The calls are the node's owner's (in keystone
+   * mode, through their trust), else the profile's owner's.
    */
   for(
     profile: LoadedProfile,
     signal: AbortSignal,
     deadline: Date,
     log: Logger,
-    node?: { data: Record<string, unknown> },
+    node?: Pick<NodeEntity, 'data' | 'userId' | 'project'>,
   ): ProfileContext {
     const placed = (node?.data.placement as { region_name?: string } | undefined)?.region_name;
     const ctxRegion = (profile.properties.context as { region_name?: string } | undefined)?.region_name;
-    const cloud = this.cloud.forRegion(placed ?? ctxRegion ?? this.o.config.CLOUD_REGION_NAME);
+    const owner = node ?? profile.entity;
+    const cloud = this.cloud.forRegion(placed ?? ctxRegion ?? this.o.config.CLOUD_REGION_NAME, {
+      userId: owner.userId,
+      project: owner.project,
+    });
     return {
       cloud,
       signal,
@@ -119,7 +124,7 @@ export class ProfileContexts {
     signal: AbortSignal,
     deadline: Date,
     log: Logger,
-    node: Pick<NodeEntity, 'id' | 'data'>,
+    node: Pick<NodeEntity, 'id' | 'data' | 'userId' | 'project'>,
     claim: Claim,
   ): ProfileContext {
     return {

@@ -12,7 +12,7 @@ import {
   type Logger,
 } from '@grove/core';
 import { NodeRepository } from '@grove/db';
-import { CloudConnector } from '@grove/drivers';
+import { CloudConnector, type CloudOwner } from '@grove/drivers';
 import { ProfileError, ProfileRegistry, type ProfileContext, type ProfileType } from '@grove/profiles';
 import type { EngineRpc } from '@grove/rpc';
 import { ENGINE_OPTIONS, type EngineOptions } from '../engine-options';
@@ -67,7 +67,8 @@ export class NodeAdoption {
     const signal = AbortSignal.timeout(ADOPT_TIMEOUT_MS);
     // The overrides may move the resource to another region (`context.region_name`).
     const region = isMap(overrides.context) ? overrides.context.region_name : undefined;
-    const ctx = this.context(typeof region === 'string' ? region : undefined, signal);
+    const owner = req.userId ? { userId: req.userId, project: req.project } : undefined;
+    const ctx = this.context(typeof region === 'string' ? region : undefined, signal, owner);
     const found = await this.guard(signal, () =>
       type.adopt!.read(ctx, { identity: req.identity, project: req.project, overrides }),
     );
@@ -96,7 +97,7 @@ export class NodeAdoption {
     if (!node) throw new ResourceNotFound('node', nodeId);
     const profile = await this.profiles.load(node.profileId);
     const signal = AbortSignal.timeout(ADOPT_TIMEOUT_MS);
-    const ctx = this.contexts.for(profile, signal, new Date(Date.now() + ADOPT_TIMEOUT_MS), this.log);
+    const ctx = this.contexts.for(profile, signal, new Date(Date.now() + ADOPT_TIMEOUT_MS), this.log, node);
     await this.guard(signal, () => profile.type.adopt!.tag(ctx, toProfileNode(node), profile.properties));
   }
 
@@ -108,8 +109,8 @@ export class NodeAdoption {
     return type;
   }
 
-  private context(region: string | undefined, signal: AbortSignal): ProfileContext {
-    const cloud = this.cloud.forRegion(region ?? this.o.config.CLOUD_REGION_NAME);
+  private context(region: string | undefined, signal: AbortSignal, owner?: CloudOwner): ProfileContext {
+    const cloud = this.cloud.forRegion(region ?? this.o.config.CLOUD_REGION_NAME, owner);
     return {
       cloud,
       signal,

@@ -19,7 +19,7 @@ export class PolicyValidation {
     private readonly ports: PolicyPortsFactory,
   ) {}
 
-  async validate(spec: Record<string, unknown>): Promise<void> {
+  async validate(spec: Record<string, unknown>, project?: string, userId?: string): Promise<void> {
     let validated;
     try {
       validated = this.registry.validate(spec);
@@ -28,7 +28,8 @@ export class PolicyValidation {
       throw e;
     }
     if (!validated.type.validate) return;
-    const ports = this.ports.forRegion(this.o.config.CLOUD_REGION_NAME);
+    const owner = project && userId ? { project, userId } : undefined;
+    const ports = this.ports.forRegion(this.o.config.CLOUD_REGION_NAME, owner);
     await checkAgainstCloud('policy', VALIDATE_TIMEOUT_MS, (signal) =>
       validated.type.validate!(validated.properties, ports, signal),
     );

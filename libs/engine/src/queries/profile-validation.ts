@@ -22,7 +22,7 @@ export class ProfileValidation {
     private readonly contexts: ProfileContexts,
   ) {}
 
-  async validate(spec: Record<string, unknown>, project?: string): Promise<void> {
+  async validate(spec: Record<string, unknown>, project?: string, userId?: string): Promise<void> {
     let validated;
     try {
       validated = this.registry.validate(spec);
@@ -31,7 +31,8 @@ export class ProfileValidation {
       throw e;
     }
     const region = (validated.properties.context as { region_name?: string } | undefined)?.region_name;
-    const cloud = this.cloud.forRegion(region ?? this.o.config.CLOUD_REGION_NAME);
+    const owner = project && userId ? { project, userId } : undefined;
+    const cloud = this.cloud.forRegion(region ?? this.o.config.CLOUD_REGION_NAME, owner);
     await checkAgainstCloud('profile', VALIDATE_TIMEOUT_MS, (signal) =>
       validated.type.validateInCloud(
         {

@@ -70,7 +70,7 @@ export class EngineRpc {
 
   @MessagePattern('profile.validate')
   async validate(@Payload() req: Contract['profile.validate']['req']): Promise<Contract['profile.validate']['res']> {
-    await this.validation.validate(req.spec, req.project);
+    await this.validation.validate(req.spec, req.project, req.userId);
     return { valid: true };
   }
 
@@ -83,7 +83,7 @@ export class EngineRpc {
   async validatePolicy(
     @Payload() req: Contract['policy.validate']['req'],
   ): Promise<Contract['policy.validate']['res']> {
-    await this.policyValidation.validate(req.spec);
+    await this.policyValidation.validate(req.spec, req.project, req.userId);
     return { valid: true };
   }
 }

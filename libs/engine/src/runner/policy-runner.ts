@@ -127,7 +127,7 @@ export class PolicyRunner {
 
     const cluster = await this.policyCluster(s.cluster);
     const node = s.node ? (cluster.members.find((m) => m.id === s.node!.id) ?? (await this.policyNode(s.node))) : null;
-    const ports = this.ports.for(await this.profiles.load(s.cluster.profileId), o.preview ?? false);
+    const ports = this.ports.for(await this.profiles.load(s.cluster.profileId), o.preview ?? false, s.cluster);
     // Seeded by what the choice is about, not by the action's id: a retried action, and a preview
     // of it on the same members, make the same RANDOM choices.
     const random = seededRandom(
@@ -184,7 +184,7 @@ export class PolicyRunner {
     const described = loaded.filter((l) => l.type.describeAfter);
     if (!described.length) return {};
     const cluster = await this.policyCluster(s.cluster);
-    const ports = this.ports.for(await this.profiles.load(s.cluster.profileId), true);
+    const ports = this.ports.for(await this.profiles.load(s.cluster.profileId), true, s.cluster);
     const out: Record<string, unknown> = {};
     for (const l of described) {
       const ctx = this.context(

@@ -224,6 +224,20 @@ describe('container.dockerinc.docker-1.0 against simulated Docker hosts', () => 
     await dockerContainerProfile.delete(ctx, { ...node, physicalId: made.physicalId, data: made.data! }, p);
   });
 
+  it("refuses a stack host whose fixed_ip output is not an address of the stack's own servers", async () => {
+    // The template is the tenant's: its output could name any internal address Grove can reach.
+    const outputs = { fixed_ip: { value: '10.66.0.1' } };
+    const spec = {
+      ...STACK_SPEC,
+      properties: { ...STACK_SPEC.properties, template: { ...STACK_SPEC.properties.template, outputs } },
+    };
+    const stackHost = await makeHost('steering-host', spec);
+    const p = props({ image: 'alpine', host_node: stackHost.id, command: 'sleep 3600' });
+    await expect(dockerContainerProfile.create(context(), newNode(), p)).rejects.toThrow(
+      `Output 'fixed_ip' ("10.66.0.1") of host node 'steering-host' is not an address of the stack's own servers or ports`,
+    );
+  });
+
   it('recovers by running a new container in place of the old one', async () => {
     const ctx = context();
     const node = newNode();

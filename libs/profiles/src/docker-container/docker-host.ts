@@ -93,7 +93,30 @@ export async function hostIp(ctx: ProfileContext, host: HostNode): Promise<strin
   const ip = stack.outputs.fixed_ip;
   if (typeof ip !== 'string' || !ip)
     throw new ProfileError("Output 'fixed_ip' is missing from the provided stack node");
+  // The output is the tenant's to write: only an address of the stack's own servers and ports
+  // may be called, never whatever internal address a template names.
+  if (!(await stackAddresses(ctx, host.physicalId)).has(ip)) {
+    throw new ProfileError(
+      `Output 'fixed_ip' (${JSON.stringify(ip.slice(0, 60))}) of host node '${host.name}' is not an address of the stack's own servers or ports`,
+    );
+  }
   return ip;
+}
+
+/** The fixed addresses of the servers and ports a stack (with its nested stacks) made. */
+async function stackAddresses(ctx: ProfileContext, stackId: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const r of (await ctx.cloud.orchestration.listStackResources(stackId, ctx.signal)) ?? []) {
+    if (!r.physicalId) continue;
+    if (r.type === 'OS::Nova::Server') {
+      const s = await ctx.cloud.compute.getServer(r.physicalId, ctx.signal);
+      for (const list of Object.values(s?.addresses ?? {})) for (const a of list) out.add(a.addr);
+    } else if (r.type === 'OS::Neutron::Port') {
+      const p = await ctx.cloud.network.getPort(r.physicalId, ctx.signal);
+      for (const f of p?.fixedIps ?? []) out.add(f.ipAddress);
+    }
+  }
+  return out;
 }
 
 /** Where the node's container was started, as create recorded it in the node's data. */

@@ -144,7 +144,9 @@ export async function checkStack(ctx: ProfileContext, node: ProfileNode, props: 
     if (ctx.signal.aborted || e instanceof CloudTimeout) throw e;
     const refused = e instanceof CloudError && e.httpStatus !== undefined && e.httpStatus >= 400 && e.httpStatus < 500;
     if (e instanceof CloudResourceFailed || refused) {
-      if (!(await heat.getStack(id, ctx.signal))) return { state: 'gone', reason: `Stack ${id} could not be found.` };
+      // Real Heat still shows a deleted stack by its id, as DELETE_COMPLETE.
+      const now = await heat.getStack(id, ctx.signal);
+      if (!now || now.status === 'DELETE_COMPLETE') return { state: 'gone', reason: `Stack ${id} could not be found.` };
       return { state: 'unhealthy', reason: `Failed in checking stack '${id}': ${message(e)}` };
     }
     throw e;

@@ -14,9 +14,15 @@ export interface EngineRpc {
    * Deep validation of a profile spec against the cloud (flavors, images, networks exist) and,
    * for types that build on other nodes, against the project's nodes and clusters.
    */
-  'profile.validate': { req: { spec: Record<string, unknown>; project?: string }; res: { valid: true } };
-  /** Deep validation of a policy spec against the cloud (regions, zones, an adopted load balancer exist). */
-  'policy.validate': { req: { spec: Record<string, unknown> }; res: { valid: true } };
+  'profile.validate': { req: { spec: Record<string, unknown>; project?: string; userId?: string }; res: { valid: true } };
+  /**
+   * Deep validation of a policy spec against the cloud (regions, zones, an adopted load balancer
+   * exist), as the requester sees it (`userId` in `project`, through their trust in keystone mode).
+   */
+  'policy.validate': {
+    req: { spec: Record<string, unknown>; project?: string; userId?: string };
+    res: { valid: true };
+  };
   /**
    * Reads an existing cloud resource and describes it as a profile spec of `type` (a type key,
    * `os.nova.server-1.0`), the overrides laid on top and the result checked as profile create
@@ -27,6 +33,8 @@ export interface EngineRpc {
     req: {
       /** The project the node is for (a container's host is looked up there). */
       project: string;
+      /** Who asks: the resource is read with their rights (their trust, in keystone mode). */
+      userId?: string;
       identity: string;
       type: string;
       overrides?: Record<string, unknown> | null;

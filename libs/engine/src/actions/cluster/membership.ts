@@ -61,7 +61,7 @@ export class Membership {
   /** Creates `count` new members (NODE_CREATE each) and parks the action until they end. */
   async grow(ctx: ClusterActionContext, count: number, step: string, effects?: Effects): Promise<ActionResult> {
     const first = await this.clusters.takeIndexes(ctx.cluster.id, count);
-    const members = newMembers(ctx.cluster, count, first, placements(ctx.action.data, count));
+    const members = newMembers(ctx.cluster, count, first, placements(ctx.action.data, count), ctx.action);
     return this.children.spawn(ctx, {
       step,
       newNodes: members,

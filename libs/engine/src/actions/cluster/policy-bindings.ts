@@ -150,7 +150,7 @@ export class PolicyBindings {
   ): Promise<BindingResult> {
     if (!hook) return { kind: 'ok' };
     const cluster = await this.runner.policyCluster(ctx.cluster);
-    const ports = this.ports.for(await this.profiles.load(ctx.cluster.profileId), false);
+    const ports = this.ports.for(await this.profiles.load(ctx.cluster.profileId), false, ctx.cluster);
     return hook({ ...o, cluster, now: new Date(), ports, signal: ctx.signal, deadline: ctx.deadline });
   }
 
