@@ -149,6 +149,34 @@ describe('Heat’s OS::Senlin::* resources building a Grove cluster on real Nova
       (n) => n.filter((m) => m.status === 'ACTIVE').length === 3,
     );
 
+    // A new flavor replaces the profile: the cluster and the node move to it, their servers resized.
+    const { body: was } = await call<{ cluster: { profile_id: string } }>(
+      'GET',
+      grovePath(`/v1/clusters/${clusterId}`),
+    );
+    const reflavored = await call('PATCH', heat(`/stacks/${STACK}/${id}`), {
+      parameters: { flavor: need('NOVA_RESIZE_FLAVOR') },
+    });
+    expect(reflavored.status).toBe(202);
+    await settle(id, (s) => s === 'UPDATE_COMPLETE');
+    const { body: now } = await call<{ cluster: { profile_id: string; status: string } }>(
+      'GET',
+      grovePath(`/v1/clusters/${clusterId}`),
+    );
+    expect(now.cluster.profile_id).not.toBe(was.cluster.profile_id);
+    const { body: node } = await call<{ node: { profile_id: string } }>(
+      'GET',
+      grovePath(`/v1/nodes/${created.outputs.bastion_id as string}`),
+    );
+    expect(node.node.profile_id).toBe(now.cluster.profile_id);
+    for (const m of await members(clusterId)) {
+      const res = await fetch(`${need('NOVA_URL')}/servers/${m.physical_id}`, {
+        headers: { 'x-auth-token': token, 'openstack-api-version': 'compute 2.47' },
+      });
+      const { server } = (await res.json()) as { server: { flavor: { original_name: string } } };
+      expect(server.flavor.original_name).toBe(need('NOVA_RESIZE_FLAVOR'));
+    }
+
     // The receiver's alarm URL needs nothing but itself.
     const fired = await fetch(created.outputs.scale_out_url as string, { method: 'POST' });
     expect(fired.status).toBe(202);

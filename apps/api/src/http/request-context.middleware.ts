@@ -116,8 +116,7 @@ export class RequestContextMiddleware implements NestMiddleware {
     await this.tokens.ensureTrust(token, { ...who, projectId: who.projectId }).catch((e: unknown) => {
       // A read needs no trust; anything that may reach the cloud does, and says why it failed.
       if (req.method === 'GET' || req.method === 'HEAD') return;
-      if (e instanceof CloudAuthError)
-        throw new Forbidden(`Grove cannot act for this user: ${e.message}`);
+      if (e instanceof CloudAuthError) throw new Forbidden(`Grove cannot act for this user: ${e.message}`);
       throw new ServiceUnavailable(`Keystone could not make the user's trust for Grove: ${(e as Error).message}`);
     });
     return {

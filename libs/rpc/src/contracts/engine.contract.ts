@@ -14,7 +14,10 @@ export interface EngineRpc {
    * Deep validation of a profile spec against the cloud (flavors, images, networks exist) and,
    * for types that build on other nodes, against the project's nodes and clusters.
    */
-  'profile.validate': { req: { spec: Record<string, unknown>; project?: string; userId?: string }; res: { valid: true } };
+  'profile.validate': {
+    req: { spec: Record<string, unknown>; project?: string; userId?: string };
+    res: { valid: true };
+  };
   /**
    * Deep validation of a policy spec against the cloud (regions, zones, an adopted load balancer
    * exist), as the requester sees it (`userId` in `project`, through their trust in keystone mode).
