@@ -117,7 +117,9 @@ describe('the engine scan', () => {
       [node.id],
     );
     expect(rows[0]).toEqual({ physical_id: serverId, status: 'ACTIVE' });
-  });
+    // The scan's takeover and the adoption take about 5 s on a quiet machine (as before trusts
+    // came in): jest's default 5 s failed it whenever the machine was busy.
+  }, 20_000);
 
   it('fails with a reason an action that is not safe to run twice when its engine died', async () => {
     const { ds, project, node } = await orphanNode('ACTIVE');
