@@ -1,4 +1,5 @@
-import type { KeystoneUnderTest, UseApi } from './keystone-auth-contract';
+import { passwordToken } from './cloud';
+import { keystoneModeEnv, type KeystoneUnderTest, type UseApi } from './keystone-auth-contract';
 
 /** The cloud behind the Keystone: what a server profile names. */
 export interface CloudUnderTest {
@@ -8,10 +9,6 @@ export interface CloudUnderTest {
   network: string;
   /** An external network that floating IPs come from. */
   externalNetwork: string;
-}
-
-interface CatalogToken {
-  token: { catalog?: { type: string; endpoints: { interface: string; url: string }[] }[]; project: { id: string } };
 }
 
 const TEST_MS = 120_000;
@@ -33,38 +30,14 @@ export function describeCloudOwnership(
     let k: KeystoneUnderTest;
     const h = useApi((simAuthUrl) => {
       k = keystone(simAuthUrl);
-      return {
-        AUTH_MODE: 'keystone',
-        KEYSTONE_AUTH_URL: k.authUrl,
-        KEYSTONE_USERNAME: k.service.user,
-        KEYSTONE_PASSWORD: k.service.password,
-        KEYSTONE_PROJECT_NAME: k.service.project,
-      };
+      return keystoneModeEnv(k);
     });
 
-    /** A user's token and the public endpoints of their catalog. */
-    async function login(a: KeystoneUnderTest['member']) {
-      const res = await fetch(`${k.authUrl}/auth/tokens`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          auth: {
-            identity: {
-              methods: ['password'],
-              password: { user: { name: a.user, domain: { id: 'default' }, password: a.password } },
-            },
-            scope: { project: { name: a.project, domain: { id: 'default' } } },
-          },
-        }),
-      });
-      const body = (await res.json()) as CatalogToken;
-      const endpoint = (type: string) =>
-        body.token
-          .catalog!.find((s) => s.type === type)!
-          .endpoints.find((e) => e.interface === 'public')!
-          .url.replace(/\/+$/, '');
-      return { token: res.headers.get('x-subject-token')!, project: body.token.project.id, endpoint };
-    }
+    /** A user's token, their project and the public endpoints of their catalog. */
+    const login = async (a: KeystoneUnderTest['member']) => {
+      const t = await passwordToken(k.authUrl, a);
+      return { token: t.token, project: t.projectId, endpoint: t.endpoint };
+    };
 
     const json = async <T>(res: Response): Promise<T> => {
       const text = await res.text();

@@ -198,7 +198,7 @@ export const simulatorAdmin = (authUrl: string): CloudCredentials => ({
 export async function passwordToken(
   authUrl: string,
   a: { user: string; password: string; project: string },
-): Promise<{ token: string; projectId: string }> {
+): Promise<{ token: string; projectId: string; endpoint: (type: string) => string }> {
   const res = await fetch(`${authUrl}/auth/tokens`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -213,8 +213,16 @@ export async function passwordToken(
     }),
   });
   if (res.status !== 201) throw new Error(`Keystone answered ${res.status} for ${a.user}`);
-  const body = (await res.json()) as { token: { project: { id: string } } };
-  return { token: res.headers.get('x-subject-token')!, projectId: body.token.project.id };
+  const body = (await res.json()) as {
+    token: { project: { id: string }; catalog?: { type: string; endpoints: { interface: string; url: string }[] }[] };
+  };
+  /** The public URL of a service in the token's catalog. */
+  const endpoint = (type: string) => {
+    const found = body.token.catalog?.find((s) => s.type === type)?.endpoints.find((e) => e.interface === 'public');
+    if (!found) throw new Error(`the catalog of ${a.user}'s token has no public '${type}' endpoint`);
+    return found.url.replace(/\/+$/, '');
+  };
+  return { token: res.headers.get('x-subject-token')!, projectId: body.token.project.id, endpoint };
 }
 
 /** A real CloudConnector signed in to a simulator as its seeded admin, polling fast for tests. */

@@ -29,6 +29,15 @@ export interface Account {
   project: string;
 }
 
+/** Grove's settings for keystone mode with this Keystone's service user. */
+export const keystoneModeEnv = (k: KeystoneUnderTest): Record<string, string> => ({
+  AUTH_MODE: 'keystone',
+  KEYSTONE_AUTH_URL: k.authUrl,
+  KEYSTONE_USERNAME: k.service.user,
+  KEYSTONE_PASSWORD: k.service.password,
+  KEYSTONE_PROJECT_NAME: k.service.project,
+});
+
 /** A server profile for the cloud behind the Keystone (the simulator's flavor and image by default). */
 const specOf = (k: KeystoneUnderTest) => ({
   type: 'os.nova.server',
@@ -60,15 +69,8 @@ export function describeKeystoneAuth(
     let k: KeystoneUnderTest;
     const h = useApi((simAuthUrl) => {
       k = keystone(simAuthUrl);
-      return {
-        AUTH_MODE: 'keystone',
-        KEYSTONE_AUTH_URL: k.authUrl,
-        KEYSTONE_USERNAME: k.service.user,
-        KEYSTONE_PASSWORD: k.service.password,
-        KEYSTONE_PROJECT_NAME: k.service.project,
-        // Every request asks Keystone, so a revocation shows at once.
-        KEYSTONE_TOKEN_CACHE_S: '0',
-      };
+      // Every request asks Keystone, so a revocation shows at once.
+      return { ...keystoneModeEnv(k), KEYSTONE_TOKEN_CACHE_S: '0' };
     });
 
     const tokenOf = (a: Account) => passwordToken(k.authUrl, a);
