@@ -113,12 +113,15 @@ export class RequestContextMiddleware implements NestMiddleware {
     });
     if (!who) return null;
     if (!who.projectId) throw new Forbidden('Grove needs a project-scoped token.');
-    await this.tokens.ensureTrust(token, { ...who, projectId: who.projectId }).catch((e: unknown) => {
-      // A read needs no trust; anything that may reach the cloud does, and says why it failed.
-      if (req.method === 'GET' || req.method === 'HEAD') return;
-      if (e instanceof CloudAuthError) throw new Forbidden(`Grove cannot act for this user: ${e.message}`);
-      throw new ServiceUnavailable(`Keystone could not make the user's trust for Grove: ${(e as Error).message}`);
-    });
+    const read = req.method === 'GET' || req.method === 'HEAD';
+    await this.tokens
+      .ensureTrust(token, { ...who, projectId: who.projectId }, { recheck: !read })
+      .catch((e: unknown) => {
+        // A read needs no trust; anything that may reach the cloud does, and says why it failed.
+        if (read) return;
+        if (e instanceof CloudAuthError) throw new Forbidden(`Grove cannot act for this user: ${e.message}`);
+        throw new ServiceUnavailable(`Keystone could not make the user's trust for Grove: ${(e as Error).message}`);
+      });
     return {
       requestId,
       userId: who.userId,

@@ -32,8 +32,8 @@ export class TokenAuth implements OnApplicationShutdown {
   readonly authUri: string;
 
   /**
-   * Users known to have a trust recorded. Re-read now and then: an engine forgets a trust Keystone
-   * stopped honouring, and the user's next request after that makes a new one.
+   * Users known to have a trust recorded, for reads. A write looks again (one primary-key read):
+   * an engine forgets a trust Keystone stopped honouring, and the user's next write makes a new one.
    */
   private readonly trusted = new LRUCache<string, Promise<void>>({ max: 10_000, ttl: 5 * 60_000 });
 
@@ -62,10 +62,10 @@ export class TokenAuth implements OnApplicationShutdown {
    * Makes sure the token's user has a trust for Grove in the token's project, making it with the
    * token when there is none. Concurrent first requests of one user share the work.
    */
-  ensureTrust(token: string, who: TokenIdentity & { projectId: string }): Promise<void> {
+  ensureTrust(token: string, who: TokenIdentity & { projectId: string }, o: { recheck: boolean }): Promise<void> {
     const key = `${who.userId}/${who.projectId}`;
     let done = this.trusted.get(key);
-    if (!done) {
+    if (!done || o.recheck) {
       done = this.makeTrust(token, who);
       this.trusted.set(key, done);
       done.catch(() => this.trusted.delete(key));

@@ -178,7 +178,7 @@ export class IdentityController {
     const t = this.visibleTrust(caller, id);
     if (t.trustorUserId !== caller.user.id && !caller.isAdmin)
       throw forbidden('Only the trustor may delete a trust.', 'Forbidden');
-    this.store.identity.trusts.delete(id);
+    this.store.identity.deleteTrust(id);
   }
 
   /** Its trustor, its trustee and admins may read a trust; to anyone else it does not exist. */

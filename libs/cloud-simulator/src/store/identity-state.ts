@@ -160,6 +160,12 @@ export class IdentityState {
     return this.tokens.delete(id);
   }
 
+  /** Deletes a trust and, as Keystone does, every token got from it. */
+  deleteTrust(id: string): void {
+    this.trusts.delete(id);
+    for (const [tokenId, t] of this.tokens) if (t.trustId === id) this.tokens.delete(tokenId);
+  }
+
   private sweep(now: number): void {
     for (const [id, t] of this.tokens) if (t.expiresAt <= now) this.tokens.delete(id);
   }
