@@ -1,14 +1,7 @@
-import { ApiError, badRequest, forbidden, unauthorized } from '../http/api-error';
+import { badRequest, forbidden, unauthorized } from '../http/api-error';
 import type { IdentityState, Project, Role, Token, User } from '../store/identity-state';
+import { invalid, isObject } from './keystone-input';
 import { redeemTrust } from './keystone-trusts';
-
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Keystone's schema errors name the field and the rule broken. */
-const invalid = (field: string, why: string) =>
-  new ApiError(400, `Invalid input for field '${field}': ${why}`, 'ValidationError');
 
 /**
  * `POST /v3/auth/tokens`: the password or token method, scoped to a project (by id, or by name

@@ -1,12 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { ApiError, forbidden, notFound, unauthorized } from '../http/api-error';
+import { forbidden, notFound, unauthorized } from '../http/api-error';
 import { isoMicros } from '../http/times';
 import type { Caller, IdentityState, Role, Trust, User } from '../store/identity-state';
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const invalid = (field: string, why: string) =>
-  new ApiError(400, `Invalid input for field '${field}': ${why}`, 'ValidationError');
+import { invalid, isObject, type Json } from './keystone-input';
 
 /**
  * `POST /v3/OS-TRUST/trusts`, as Keystone checks it: only the trustor may make a trust, not with
